@@ -1,0 +1,81 @@
+"""All settings, from the environment and a `.env` file (pydantic-settings).
+
+Flat `NEWSQA_*` variables map onto the nested per-stage configs; the Telegram token
+is a secret and is never printed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from index.config import DEFAULT_MODEL, ChunkConfig, IndexConfig
+from index.errors import NewsqaError
+from qa.config import QAConfig, RetrievalMode
+
+
+class Settings(BaseSettings):
+    """Every knob of newsqa. Unknown keys in `.env` are rejected."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="NEWSQA_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    corpus_dir: Path = Field(Path("corpus"), description="folder of article files")
+    index_dir: Path = Field(Path("data/index"), description="folder of the index (git-ignored)")
+    model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or path")
+    top_k: int = Field(3, ge=1, le=20, description="quotes in an answer")
+    mode: RetrievalMode = Field("hybrid", description="retrieval: hybrid, dense or bm25")
+    max_article_bytes: int = Field(5_000_000, ge=1, description="larger article files are refused")
+
+    telegram_bot_token: SecretStr | None = Field(
+        None, validation_alias="TELEGRAM_BOT_TOKEN", description="the bot's token from BotFather"
+    )
+    telegram_base_url: str = Field(
+        "https://api.telegram.org/bot", description="Bot API base URL (a self-hosted server)"
+    )
+    webhook_url: str | None = Field(None, description="public URL; set to use a webhook")
+    webhook_listen: str = Field("0.0.0.0", description="address the webhook server binds")
+    webhook_port: int = Field(8443, ge=1, le=65535, description="port the webhook server binds")
+    webhook_secret: SecretStr | None = Field(None, description="Telegram's secret-token header")
+    allowed_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="user or chat ids allowed to use the bot; empty = all"
+    )
+    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, description="ids allowed to add articles")
+    rate_limit_per_minute: int = Field(20, ge=1, description="questions per user per minute")
+    allow_private_urls: bool = Field(False, description="let `add` fetch loopback/private URLs")
+
+    @field_validator("allowed_ids", "admin_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, v: object) -> object:
+        """Accept `1,2,3` as well as a JSON list."""
+        if isinstance(v, int):
+            return [v]
+        if isinstance(v, str) and not v.strip().startswith("["):
+            return [int(x) for x in v.replace(";", ",").split(",") if x.strip()]
+        return v
+
+    def index_config(self) -> IndexConfig:
+        return IndexConfig(
+            corpus_dir=self.corpus_dir,
+            index_dir=self.index_dir,
+            model=self.model,
+            chunking=ChunkConfig(),
+            max_article_bytes=self.max_article_bytes,
+        )
+
+    def qa_config(self) -> QAConfig:
+        return QAConfig(top_k=self.top_k, mode=self.mode)
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, or one clear line naming the bad value."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first.get("loc", ())) or "settings"
+        raise NewsqaError(f"bad setting {where}: {first.get('msg', 'invalid value')}") from None

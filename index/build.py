@@ -1,0 +1,205 @@
+"""Bring the index in line with the corpus: embed only what is new or changed.
+
+Like simonw/llm's embeddings, an article whose content hash is unchanged keeps its
+vectors; deleted articles are dropped; every run publishes a whole new version
+(see index/layout.py) or nothing at all.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+
+from index.article import Article, Chunk
+from index.chunking import chunk_texts, embedding_text
+from index.config import IndexConfig
+from index.embedder import Embedder, get_embedder
+from index.errors import ArticleError, IndexCorruptError, NewsqaError
+from index.layout import (
+    MANIFEST,
+    METADATA,
+    VECTORS,
+    build_lock,
+    current_version,
+    index_home,
+    new_workdir,
+    publish,
+)
+from index.loading import is_article_file, load_article
+from index.metadata import (
+    article_hashes,
+    chunk_ids_of,
+    connect,
+    delete_articles,
+    insert_article,
+    next_chunk_id,
+)
+from index.quantities import extract_quantities
+from index.vector_store import FaissStore
+
+# Past this many chunks an embedding run takes over a second here: show a progress bar.
+PROGRESS_MIN_CHUNKS = 200
+
+
+@dataclass
+class UpdateReport:
+    """What an update did, for `newsqa index update` to print."""
+
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    chunks_embedded: int = 0
+    total_chunks: int = 0
+    version: str = ""
+
+    @property
+    def changed_anything(self) -> bool:
+        return bool(self.added or self.changed or self.removed)
+
+
+def scan_corpus(cfg: IndexConfig, report: UpdateReport) -> dict[str, Article]:
+    """Every readable article of the corpus; bad files are reported, never fatal."""
+    folder = cfg.corpus_dir
+    if not folder.is_dir():
+        raise NewsqaError(f"corpus directory {folder} does not exist")
+    articles: dict[str, Article] = {}
+    by_hash: dict[str, str] = {}
+    for path in sorted(folder.iterdir()):
+        if not is_article_file(path):
+            continue
+        try:
+            article = load_article(path, cfg.max_article_bytes)
+        except ArticleError as exc:
+            report.skipped.append(str(exc))
+            continue
+        report.warnings += article.warnings
+        if article.id in articles:
+            report.skipped.append(f"{path.name}: another file already has the id {article.id!r}")
+        elif article.content_hash in by_hash:
+            report.skipped.append(
+                f"{path.name}: same text as {by_hash[article.content_hash]!r}; not indexed twice"
+            )
+        else:
+            articles[article.id] = article
+            by_hash[article.content_hash] = article.id
+    return articles
+
+
+def update_index(
+    cfg: IndexConfig,
+    *,
+    rebuild: bool = False,
+    embedder: Embedder | None = None,
+    progress: bool = False,
+    articles: dict[str, Article] | None = None,
+    on_embedded: Callable[[int], None] | None = None,
+) -> UpdateReport:
+    """Update (or with `rebuild`, recreate) the index of `cfg.corpus_dir`."""
+    report = UpdateReport()
+    home = index_home(cfg)
+    with build_lock(home):
+        if articles is None:
+            articles = scan_corpus(cfg, report)
+        previous = None if rebuild else current_version(home)
+        work = new_workdir(home)
+        try:
+            _update_into(cfg, work, previous, articles, report, embedder, progress)
+            if report.changed_anything or previous is None:
+                report.version = publish(home, work).name
+            else:
+                shutil.rmtree(work, ignore_errors=True)
+                report.version = previous.name
+        except BaseException:
+            shutil.rmtree(work, ignore_errors=True)
+            raise
+    if on_embedded:
+        on_embedded(report.chunks_embedded)
+    return report
+
+
+def _update_into(
+    cfg: IndexConfig,
+    work: Path,
+    previous: Path | None,
+    articles: dict[str, Article],
+    report: UpdateReport,
+    embedder: Embedder | None,
+    progress: bool,
+) -> None:
+    db_path = work / METADATA
+    store: FaissStore | None = None
+    if previous is not None:
+        _copy_sqlite(previous / METADATA, db_path)
+        store = FaissStore.load(previous / VECTORS)
+    db = connect(db_path)
+    try:
+        old = article_hashes(db)
+        report.removed = sorted(a for a in old if a not in articles)
+        report.changed = sorted(a for a in articles if a in old and old[a] != articles[a].content_hash)
+        report.added = sorted(a for a in articles if a not in old)
+        report.unchanged = sorted(a for a in articles if old.get(a) == articles[a].content_hash)
+        if not report.changed_anything and store is not None:
+            report.total_chunks = len(store)
+            return
+        embedder = embedder or get_embedder(cfg.model)
+        if store is None:
+            store = FaissStore.empty(embedder.dim)
+        if store.dim != embedder.dim:
+            raise NewsqaError("the index has another dimension than the model; run `newsqa index rebuild`")
+        stale = chunk_ids_of(db, report.removed + report.changed)
+        delete_articles(db, report.removed + report.changed)
+        store.remove(np.asarray(stale, dtype=np.int64))
+        next_id = next_chunk_id(db)
+        texts: list[str] = []
+        ids: list[int] = []
+        for aid in report.added + report.changed:
+            article = articles[aid]
+            chunks = []
+            for start, end, text in chunk_texts(article, cfg.chunking):
+                chunks.append(Chunk(next_id, aid, start, end, text))
+                texts.append(embedding_text(article.title, text))
+                ids.append(next_id)
+                next_id += 1
+            quantities = [q.to_dict() for q in extract_quantities(article.text)]
+            insert_article(db, article, chunks, quantities)
+        vectors = embedder.encode(texts, cfg.batch_size, progress and len(texts) >= PROGRESS_MIN_CHUNKS)
+        store.add(np.asarray(ids, dtype=np.int64), vectors)
+        db.commit()
+        report.chunks_embedded = len(texts)
+        report.total_chunks = len(store)
+        store.save(work / VECTORS)
+        manifest = {
+            "model": cfg.model,
+            "dim": store.dim,
+            "chunking": cfg.chunking.model_dump(),
+            "fingerprint": cfg.fingerprint(),
+            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "articles": dict(db.execute("SELECT id, content_hash FROM articles ORDER BY id")),
+            "chunks": len(store),
+        }
+        (work / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+    finally:
+        db.close()
+
+
+def _copy_sqlite(src: Path, dst: Path) -> None:
+    """A consistent copy of the previous metadata, via SQLite's backup API."""
+    try:
+        source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
+        target = sqlite3.connect(str(dst))
+        with target:
+            source.backup(target)
+        source.close()
+        target.close()
+    except sqlite3.DatabaseError as exc:
+        raise IndexCorruptError(f"metadata {src} is unreadable ({exc}); run `newsqa index rebuild`") from None

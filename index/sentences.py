@@ -1,0 +1,62 @@
+"""Sentence spans from a real segmenter (pysbd), as offsets into the text."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pysbd
+
+# pysbd is rule-based and slow on pathological input; past this size a plain
+# punctuation splitter keeps indexing a huge paragraph linear.
+_PYSBD_MAX_CHARS = 20_000
+_SIMPLE_BOUNDARY = re.compile(r"[.!?][\"'”’)]*(?=\s)")
+
+
+@lru_cache(maxsize=1)
+def _segmenter() -> pysbd.Segmenter:
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _simple_split(text: str) -> list[str]:
+    pieces, pos = [], 0
+    for m in _SIMPLE_BOUNDARY.finditer(text):
+        pieces.append(text[pos : m.end()])
+        pos = m.end()
+    pieces.append(text[pos:])
+    return pieces
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence in `text`, stripped of surrounding white space."""
+    if not text.strip():
+        return []
+    try:
+        pieces = _segmenter().segment(text) if len(text) <= _PYSBD_MAX_CHARS else None
+    except Exception:  # pysbd raises on odd Unicode now and then; fall back, never fail
+        pieces = None
+    if pieces is None:
+        pieces = _simple_split(text)
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for piece in pieces:
+        piece = piece.strip()
+        if not piece:
+            continue
+        i = text.find(piece, pos)
+        if i < 0:  # the segmenter altered the text: trust offsets, not its output
+            return _fallback_spans(text)
+        spans.append((i, i + len(piece)))
+        pos = i + len(piece)
+    return spans
+
+
+def _fallback_spans(text: str) -> list[tuple[int, int]]:
+    spans, pos = [], 0
+    for piece in _simple_split(text):
+        stripped = piece.strip()
+        if stripped:
+            i = text.find(stripped, pos)
+            spans.append((i, i + len(stripped)))
+            pos = i + len(stripped)
+    return spans

@@ -1,0 +1,63 @@
+"""From retrieved chunks and computed figures to the one `Answer` every front end shows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from index.article import Article
+from qa.answer import Answer, Figure, Quote
+from qa.retrieve import Hit
+
+_TITLE_CHARS = 90
+
+
+def select_quotes(hits: Sequence[Hit], articles: dict[str, Article], k: int) -> list[Quote]:
+    """The best `k` passages, skipping any that mostly repeats a chosen one."""
+    chosen: list[Quote] = []
+    for hit in hits:
+        c = hit.chunk
+        if any(_overlap(q, c.article_id, c.start, c.end) for q in chosen):
+            continue
+        a = articles[c.article_id]
+        chosen.append(Quote(
+            text=c.text, article_id=c.article_id, title=a.title, author=a.author, date=a.date,
+            start=c.start, end=c.end, score=round(hit.dense, 4),
+        ))
+        if len(chosen) == k:
+            break
+    return chosen
+
+
+def _overlap(q: Quote, article_id: str, start: int, end: int) -> bool:
+    if q.article_id != article_id:
+        return False
+    shared = min(q.end, end) - max(q.start, start)
+    return shared > 0.5 * min(q.end - q.start, end - start)
+
+
+def citation(q: Quote) -> str:
+    """`Title` (Author, date): the same words on every front end."""
+    title = q.title if len(q.title) <= _TITLE_CHARS else q.title[: _TITLE_CHARS - 1].rstrip() + "…"
+    who = ", ".join(x for x in (q.author, q.date) if x)
+    return f"{title} ({who})" if who else title
+
+
+def compose(
+    question: str,
+    quotes: list[Quote],
+    figures: list[Figure],
+    describe: Callable[[Figure], str],
+) -> Answer:
+    """Figures first (they answer directly), then the best passage, then support."""
+    parts = [describe(f) for f in figures]
+    for i, q in enumerate(quotes):
+        lead = "" if i == 0 else "Also: "
+        parts.append(f"{lead}“{q.text}”\n— {citation(q)}")
+    return Answer(question=question, answer="\n\n".join(parts), abstained=False,
+                  quotes=quotes, figures=figures)
+
+
+def abstain(question: str) -> Answer:
+    """Say plainly that the articles do not hold the answer; quote nothing."""
+    text = "The articles don't say: nothing in the indexed articles answers this question."
+    return Answer(question=question, answer=text, abstained=True)

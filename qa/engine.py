@@ -1,0 +1,137 @@
+"""The question-answering engine: one index snapshot, one model, one `ask`.
+
+`ask` is CPU-bound and synchronous; the bot calls it from a worker thread.
+`refresh` swaps in a newly published index between questions, atomically: each
+question is answered from the snapshot it started with.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from dataclasses import dataclass
+
+from index.config import IndexConfig
+from index.embedder import Embedder, get_embedder
+from index.errors import QuestionError
+from index.layout import current_version, index_home
+from index.metadata import ArticleInfo
+from index.quantities import Quantity
+from index.snapshot import IndexSnapshot
+from qa.answer import Answer
+from qa.compose import abstain, compose, select_quotes
+from qa.config import QAConfig, RetrievalMode
+from qa.figures import compute_figures, describe_figure
+from qa.retrieve import Hit, Retriever
+
+_TAG = re.compile(r"<[^>]{0,200}>")
+_SCRIPT = re.compile(r"<(script|style)\b[^>]{0,200}>.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
+
+# Abstention, calibrated on ../shared/eval/seed_article.jsonl (`newsqa eval` prints it).
+# A passage answers when it shares most of the question's rarer words (IDF-weighted
+# coverage >= 0.75: "What is involution?" scores cosine 0.09 yet coverage 1.0), or when
+# it is close in meaning (cosine of all-MiniLM-L6-v2 >= 0.55) and shares a good part of
+# them (coverage >= 0.35: "How fast did ... revenue grow?" vs "... grew 34 per cent").
+# The abstain questions fall short on both: "Alibaba's share price" (0.52, 0.44) and
+# "revenue ... Tencent" (0.35, 0.54) match in topic only; "World Cup" matches nothing.
+# The quote questions' weakest passes sit at (0.58, 0.58) and (0.71, 0.39).
+STRONG_COVERAGE = 0.75
+CLOSE_COSINE = 0.55
+PARTIAL_COVERAGE = 0.35
+# Below this cosine no passage is on topic, and no figure is computed either.
+FIGURE_MIN_COSINE = 0.20
+
+
+@dataclass(frozen=True)
+class _State:
+    snapshot: IndexSnapshot
+    retriever: Retriever
+
+
+class Engine:
+    """Answers questions from the published index of one corpus."""
+
+    def __init__(self, index_cfg: IndexConfig, qa_cfg: QAConfig, embedder: Embedder) -> None:
+        self.index_cfg = index_cfg
+        self.qa_cfg = qa_cfg
+        self.embedder = embedder
+        self._lock = threading.Lock()
+        self._state = self._load(IndexSnapshot.open(index_cfg))
+
+    @classmethod
+    def open(cls, index_cfg: IndexConfig, qa_cfg: QAConfig) -> Engine:
+        return cls(index_cfg, qa_cfg, get_embedder(index_cfg.model))
+
+    def _load(self, snapshot: IndexSnapshot) -> _State:
+        return _State(snapshot, Retriever(snapshot, self.embedder, self.qa_cfg))
+
+    @property
+    def snapshot(self) -> IndexSnapshot:
+        return self._state.snapshot
+
+    def refresh(self) -> bool:
+        """Swap in a newer published index, if any. Cheap when there is none."""
+        latest = current_version(index_home(self.index_cfg))
+        if latest is None or latest == self._state.snapshot.version:
+            return False
+        with self._lock:
+            if latest != self._state.snapshot.version:
+                self._state = self._load(IndexSnapshot.open_version(latest))
+        return True
+
+    def articles(self) -> list[ArticleInfo]:
+        return self._state.snapshot.article_infos()
+
+    def close(self) -> None:
+        """Nothing to release yet beyond memory; kept for the bot's post_shutdown."""
+
+    def ask(
+        self, question: str, top_k: int | None = None, mode: RetrievalMode | None = None
+    ) -> Answer:
+        """Answer one question with quotes, figures, or a plain abstention."""
+        query = self.check_question(question)
+        state = self._state
+        k = top_k or self.qa_cfg.top_k
+        qvec = self.embedder.encode([query])[0]
+        hits = state.retriever.search(query, max(k * 3, 10), mode=mode, qvec=qvec)
+        figures = []
+        if hits and hits[0].dense >= FIGURE_MIN_COSINE:
+            figures = compute_figures(query, self._quantities(state, hits), self.embedder.encode)
+        if not figures and not answerable(hits):
+            return abstain(question)
+        quotes = select_quotes(hits, state.snapshot.articles, k)
+        return compose(question, quotes, figures, describe_figure)
+
+    def check_question(self, question: str) -> str:
+        """The question as retrieval should see it, or a QuestionError."""
+        text = html.unescape(_TAG.sub(" ", _SCRIPT.sub(" ", question or ""))).strip()
+        if not text:
+            raise QuestionError("the question is empty")
+        limit = self.qa_cfg.max_question_chars
+        if len(question) > limit:
+            raise QuestionError(f"the question is {len(question):,} characters; the limit is {limit:,}")
+        if not any(ch.isalnum() for ch in text):
+            raise QuestionError("the question has no words in it")
+        return " ".join(text.split())
+
+    @staticmethod
+    def _quantities(state: _State, hits: list[Hit]) -> list[tuple[str, Quantity]]:
+        """Quantities of the articles retrieval found, most relevant article first."""
+        order = list(dict.fromkeys(h.chunk.article_id for h in hits))
+        return [
+            (aid, Quantity.from_dict(d))
+            for aid in order
+            for d in state.snapshot.quantities.get(aid, [])
+        ]
+
+
+def supports(hit: Hit) -> bool:
+    """Whether one passage plausibly answers the question (see the calibration above)."""
+    return hit.coverage >= STRONG_COVERAGE or (
+        hit.dense >= CLOSE_COSINE and hit.coverage >= PARTIAL_COVERAGE
+    )
+
+
+def answerable(hits: list[Hit]) -> bool:
+    return any(supports(h) for h in hits[:5])

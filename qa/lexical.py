@@ -1,0 +1,78 @@
+"""Words as a search engine sees them, BM25 over chunks, and question-term coverage."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+
+import bm25s
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+# Question words that say what kind of answer is wanted, not what it is about.
+_QUESTION_WORDS = {
+    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "much", "many",
+    "does", "did", "do", "is", "are", "was", "were", "has", "have", "had", "the", "article",
+    "articles", "say", "says", "tell", "according", "piece", "story", "report", "mention",
+    "mentioned", "about", "there", "happen", "happened", "can", "could", "would",
+}
+_STOP = set(STOPWORDS_EN) | _QUESTION_WORDS
+_WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def terms(text: str) -> list[str]:
+    """Lower-cased, stemmed content words; stop words and question words dropped."""
+    words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
+    words = [w[:-2] if w.endswith("'s") else w for w in words]
+    kept = [w for w in words if w not in _STOP and len(w) < 40]
+    return _stemmer().stemWords(kept) if kept else []
+
+
+class LexicalIndex:
+    """BM25 over chunk texts (with their titles), and document frequencies for IDF."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        self.tokens = [terms(t) for t in texts]
+        self.n = len(self.tokens)
+        self.df: Counter[str] = Counter()
+        for toks in self.tokens:
+            self.df.update(set(toks))
+        self.bm25 = bm25s.BM25()
+        if self.n:
+            self.bm25.index([t or [""] for t in self.tokens], show_progress=False)
+
+    def idf(self, term: str) -> float:
+        return math.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5))
+
+    def search(self, query_terms: list[str], k: int) -> list[tuple[int, float]]:
+        """(row, score) of the best `k` rows with a positive score."""
+        known = [t for t in query_terms if t in self.df]
+        if not known or not self.n:
+            return []
+        scores = np.asarray(self.bm25.get_scores(known), dtype=np.float32)
+        k = min(k, self.n)
+        top = np.argpartition(-scores, k - 1)[:k]
+        top = top[np.argsort(-scores[top])]
+        return [(int(i), float(scores[i])) for i in top if scores[i] > 0]
+
+    def coverage(self, query_terms: list[str], row: int) -> float:
+        """IDF-weighted share of the question's terms that this row contains.
+
+        A term the corpus never uses still counts against the row: a question about
+        things no article mentions should not look answered.
+        """
+        unique = list(dict.fromkeys(query_terms))
+        if not unique:
+            return 0.0
+        have = set(self.tokens[row])
+        weights = [self.idf(t) for t in unique]
+        return sum(w for t, w in zip(unique, weights, strict=True) if t in have) / sum(weights)

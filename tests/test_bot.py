@@ -1,0 +1,337 @@
+"""The Telegram bot end to end: the real Application and engine against a fake Bot API."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import logging
+import os
+import re
+import signal
+import socket
+import sys
+
+import httpx
+import pytest
+from conftest_bot import ROOT, SEED, TOKEN, bot_settings, running_bot
+from fake_bot_api import Call, FakeBotAPI
+from pydantic import SecretStr
+
+from bot import handlers
+from bot.html_split import TELEGRAM_LIMIT, units, visible_text
+from bot.settings import Settings
+from bot.telegram_app import bot_token, build_application, webhook_options
+from index.config import IndexConfig
+from index.errors import NewsqaError
+from qa.engine import Engine
+
+pytest_plugins = ("conftest_bot",)
+
+QUESTION = "How fast did Alibaba's cloud revenue grow?"
+BLOCKQUOTE = re.compile(r"<blockquote>(.*?)</blockquote>", re.S)
+
+
+def quotes_of(calls: list[Call]) -> list[str]:
+    return [html.unescape(q) for c in calls for q in BLOCKQUOTE.findall(c.params["text"])]
+
+
+def replies_to(fake: FakeBotAPI, message: dict) -> list[Call]:
+    """Messages the bot sent in answer to `message` (the first one quotes it)."""
+    chat = message["chat"]["id"]
+    return [c for c in fake.sent(chat)
+            if (c.params.get("reply_parameters") or {}).get("message_id") == message["message_id"]]
+
+
+async def test_question_answered_with_quotes_and_more_passages(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+) -> None:
+    settings = bot_settings(fake_api, seed_cfg)
+    async with running_bot(settings, engine):
+        asked = fake_api.push_message(11, QUESTION)
+        [reply] = await fake_api.wait_sent(11)
+        expected = engine.ask(QUESTION, top_k=settings.top_k)
+        assert reply.params["parse_mode"] == "HTML"
+        assert reply.params["reply_parameters"]["message_id"] == asked["message_id"]
+        assert quotes_of([reply]) == [q.text for q in expected.quotes]
+        assert any("34 per cent" in q for q in quotes_of([reply]))
+        assert fake_api.sent(11, "sendChatAction")[0].params["action"] == "typing"
+
+        [[button]] = reply.params["reply_markup"]["inline_keyboard"]
+        fake_api.push_callback(11, reply.result, button["callback_data"])
+        more = (await fake_api.wait_sent(11, 2))[1]
+        wider = engine.ask(QUESTION, top_k=2 * settings.top_k)
+        assert quotes_of([more]) == [q.text for q in wider.quotes[settings.top_k:]]
+        await fake_api.wait_for(lambda: fake_api.sent(None, "editMessageReplyMarkup"))
+        assert fake_api.sent(None, "answerCallbackQuery")
+
+        fake_api.push_callback(11, reply.result, button["callback_data"])  # pressed again
+        await fake_api.wait_for(lambda: len(fake_api.sent(None, "answerCallbackQuery")) == 2)
+    assert len(fake_api.sent(11)) == 2
+    assert "already" in fake_api.sent(None, "answerCallbackQuery")[1].params["text"]
+
+
+async def test_startup_and_commands(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+) -> None:
+    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+        [commands] = fake_api.sent(None, "setMyCommands")
+        assert {c["command"] for c in commands.params["commands"]} == {
+            "start", "help", "sources", "ask"}
+        for text in ("/start", "/help", "/sources"):
+            fake_api.push_message(12, text)
+        sent = await fake_api.wait_sent(12, 3)
+    texts = {c.params["reply_parameters"]["message_id"]: visible_text(c.params["text"])
+             for c in sent}
+    start, help_, sources = (texts[k] for k in sorted(texts))
+    assert "newsqa" in start and all(q in start for q in handlers.EXAMPLES)
+    assert "/sources" in help_ and "/ask" in help_
+    [article] = engine.articles()
+    assert article.title in sources and article.author in sources
+    assert "1 indexed article" in sources
+
+
+async def test_long_answer_is_split_under_the_limit(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+) -> None:
+    settings = bot_settings(fake_api, seed_cfg, top_k=20)
+    question = "What did Alibaba, Tencent, JD.com and Meituan say about AI and competition?"
+    expected = engine.ask(question, top_k=20)
+    assert sum(len(q.text) for q in expected.quotes) > TELEGRAM_LIMIT
+    async with running_bot(settings, engine):
+        fake_api.push_message(13, question)
+        await fake_api.wait_for(lambda: fake_api.sent(13, "sendMessage")[-1:]
+                                and fake_api.sent(13)[-1].params.get("reply_markup"))
+    sent = fake_api.sent(13)
+    assert len(sent) >= 2
+    assert all(units(visible_text(c.params["text"])) <= TELEGRAM_LIMIT for c in sent)
+    assert quotes_of(sent) == [q.text for q in expected.quotes]
+    assert "reply_parameters" in sent[0].params and "reply_parameters" not in sent[1].params
+
+
+async def test_html_in_a_question_is_escaped(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+) -> None:
+    question = "<b>What</b> is <i>involution</i>? <script>alert('x')</script> & more"
+    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+        fake_api.push_message(14, question)
+        [reply] = await fake_api.wait_sent(14)
+    text = reply.params["text"]
+    assert "<script>" not in text and "<b>What</b>" not in text
+    assert "&lt;script&gt;" in text
+    assert question in visible_text(text)
+
+
+async def test_sticker_gets_a_polite_line(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+) -> None:
+    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+        fake_api.push_message(15, sticker=True)
+        fake_api.push_message(-1500, chat_type="supergroup", sticker=True, chat_id=-1500)
+        [reply] = await fake_api.wait_sent(15)
+    assert reply.params["text"] == handlers.NOT_TEXT
+    assert not fake_api.sent(-1500)  # no chatter in groups
+
+
+async def test_groups_answer_commands_and_mentions_only(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+) -> None:
+    group = {"chat_id": -1600, "chat_type": "supergroup"}
+    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+        fake_api.push_message(16, "What is involution?", **group)
+        asked = fake_api.push_message(16, "/ask What is involution?", **group)
+        mention = "@newsqa_test_bot What is involution?"
+        mentioned = fake_api.push_message(
+            16, mention, **group, entities=[{"type": "mention", "offset": 0, "length": 16}])
+        await fake_api.wait_sent(-1600, 2)
+    assert replies_to(fake_api, asked) and replies_to(fake_api, mentioned)
+    assert len(fake_api.sent(-1600)) == 2
+    assert all("intense competition" in " ".join(quotes_of([c])) for c in fake_api.sent(-1600))
+
+
+async def test_strangers_are_turned_away_even_on_buttons(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+) -> None:
+    settings = bot_settings(fake_api, seed_cfg, allowed_ids=[17])
+    async with running_bot(settings, engine):
+        fake_api.push_message(17, QUESTION)
+        [answer] = await fake_api.wait_sent(17)
+        fake_api.push_message(99, QUESTION)
+        [refusal] = await fake_api.wait_sent(99)
+        data = answer.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+        fake_api.push_callback(99, answer.result, data)
+        [alert] = await fake_api.wait_for(lambda: fake_api.sent(None, "answerCallbackQuery"))
+        fake_api.push_callback(17, answer.result, data)  # the button still works for 17
+        await fake_api.wait_sent(17, 2)
+    assert refusal.params["text"] == handlers.PRIVATE
+    assert alert.params["text"] == handlers.PRIVATE
+    assert len(fake_api.sent(99)) == 1
+    assert not fake_api.sent(99, "sendChatAction")
+    assert len(fake_api.sent(None, "editMessageReplyMarkup")) == 1  # only 17's press
+
+
+async def test_rate_limit_is_polite_and_said_once(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+) -> None:
+    settings = bot_settings(fake_api, seed_cfg, rate_limit_per_minute=2)
+    async with running_bot(settings, engine):
+        for _ in range(4):
+            fake_api.push_message(18, "What is involution?")
+        await fake_api.wait_sent(18, 3)
+    texts = [visible_text(c.params["text"]) for c in fake_api.sent(18)]
+    assert len(texts) == 3
+    assert sum("asking too fast" in t for t in texts) == 1
+    assert sum("intense competition" in t for t in texts) == 2
+
+
+async def test_flood_limit_and_server_errors_still_answer_once(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+) -> None:
+    fake_api.fail("getUpdates", "500")
+    fake_api.fail("sendMessage", "429", retry_after=1)
+    fake_api.fail("sendMessage", "500")
+    fake_api.fail("sendMessage", "drop")
+    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+        fake_api.push_message(19, QUESTION)
+        await fake_api.wait_sent(19, timeout=30)
+    attempts = [c.status for c in fake_api.calls if c.method == "sendMessage"]
+    assert attempts == [429, 500, 0, 200]
+    assert len(fake_api.sent(19)) == 1
+    assert quotes_of(fake_api.sent(19))
+
+
+async def test_a_failed_send_is_reported_without_internals(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake_api.fail("sendMessage", "400")
+    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+        fake_api.push_message(20, "What is involution?")
+        [reply] = await fake_api.wait_sent(20)
+        fake_api.push_message(20, "/ask ???")
+        second = (await fake_api.wait_sent(20, 2))[1]
+    assert reply.params["text"] == handlers.WRONG
+    assert "error while handling an update" in caplog.text
+    assert second.params["text"] == "the question has no words in it"
+
+
+async def test_token_never_reaches_the_logs(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    for name in ("httpx", "httpcore", "telegram", "bot"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    fake_api.fail("sendMessage", "500")
+    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+        fake_api.push_message(21, QUESTION)
+        await fake_api.wait_sent(21)
+    wrong = bot_settings(fake_api, seed_cfg, TELEGRAM_BOT_TOKEN=TOKEN.replace("AAF", "BBF"))
+    app = build_application(wrong, engine)
+    with pytest.raises(Exception) as rejected:  # PTB's InvalidToken message names the token
+        await app.initialize()
+    logging.getLogger("test").error("startup failed", exc_info=rejected.value)
+    await app.post_shutdown(app)  # type: ignore[misc]
+    assert "HTTP Request: POST" in caplog.text  # httpx did log the URLs ...
+    assert "[REDACTED]" in caplog.text
+    for secret in (TOKEN, TOKEN.replace("AAF", "BBF"), TOKEN.split(":")[1]):
+        assert secret not in caplog.text  # ... but not the token
+        assert all(secret not in r.getMessage() for r in caplog.records)
+
+
+def test_missing_or_malformed_token_is_one_clear_line() -> None:
+    for token in (None, "", "not-a-token", "123:short", "abc:" + "x" * 40):
+        settings = Settings(_env_file=None, TELEGRAM_BOT_TOKEN=token)  # type: ignore[call-arg]
+        with pytest.raises(NewsqaError) as err:
+            bot_token(settings)
+        message = str(err.value)
+        assert "TELEGRAM_BOT_TOKEN" in message and "\n" not in message
+        assert not token or token not in message
+
+
+async def test_webhook_checks_the_secret_token(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings = bot_settings(fake_api, seed_cfg, webhook_url="https://bot.example/hook/x1",
+                            webhook_listen="127.0.0.1", webhook_port=port,
+                            webhook_secret=SecretStr("s3cret-value_0123456789"))
+    options = webhook_options(settings)
+    assert options["url_path"] == "hook/x1" and options["secret_token"] == "s3cret-value_0123456789"
+    app = build_application(settings, engine)
+    update = {"update_id": 5, "message": {
+        "message_id": 7, "date": 0, "text": "What is involution?",
+        "chat": {"id": 22, "type": "private"}, "from": {"id": 22, "is_bot": False,
+                                                          "first_name": "u"}}}
+    url = f"http://127.0.0.1:{port}/hook/x1"
+    async with app:
+        await app.updater.start_webhook(**options)  # type: ignore[union-attr]
+        await app.start()
+        try:
+            async with httpx.AsyncClient(trust_env=False) as client:
+                denied = await client.post(url, json=update, headers={
+                    "X-Telegram-Bot-Api-Secret-Token": "wrong"})
+                missing = await client.post(url, json=update)
+                ok = await client.post(url, json=update, headers={
+                    "X-Telegram-Bot-Api-Secret-Token": "s3cret-value_0123456789"})
+            [reply] = await fake_api.wait_sent(22)
+        finally:
+            await app.updater.stop()  # type: ignore[union-attr]
+            await app.stop()
+    await app.post_shutdown(app)  # type: ignore[misc]
+    assert (denied.status_code, missing.status_code, ok.status_code) == (403, 403, 200)
+    [hook] = fake_api.sent(None, "setWebhook")
+    assert hook.params["url"] == "https://bot.example/hook/x1"
+    assert hook.params["secret_token"] == "s3cret-value_0123456789"
+    assert "intense competition" in html.unescape(reply.params["text"])
+
+
+async def test_every_seed_quote_question_gets_the_engines_quotes(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+) -> None:
+    rows = [json.loads(line) for line in SEED.read_text().splitlines() if line.strip()]
+    questions = [r["question"] for r in rows if r["kind"] == "quote"]
+    assert questions
+    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+        asked = [fake_api.push_message(1000 + i, q) for i, q in enumerate(questions)]
+        await fake_api.wait_for(lambda: all(fake_api.sent(m["chat"]["id"]) for m in asked))
+    for question, message in zip(questions, asked, strict=True):
+        expected = engine.ask(question)
+        assert quotes_of(replies_to(fake_api, message)) == [q.text for q in expected.quotes]
+
+
+async def test_run_bot_serves_and_stops_cleanly(
+    fake_api: FakeBotAPI, seed_cfg: IndexConfig
+) -> None:
+    """`run_bot` as `newsqa bot` runs it: its own engine, polling, SIGINT to stop."""
+    script = ("import sys\nfrom bot.settings import load_settings\n"
+              "from bot.telegram_app import run_bot\nfrom index.errors import NewsqaError\n"
+              "try:\n    run_bot(load_settings())\nexcept NewsqaError as e:\n"
+              "    sys.exit(f'error: {e}')\n")
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN,
+           "NEWSQA_TELEGRAM_BASE_URL": fake_api.base_url,
+           "NEWSQA_CORPUS_DIR": str(seed_cfg.corpus_dir),
+           "NEWSQA_INDEX_DIR": str(seed_cfg.index_dir), "NO_PROXY": "127.0.0.1,localhost"}
+    good = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE)
+    bad = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", script, cwd=ROOT, stderr=asyncio.subprocess.PIPE,
+        env={**env, "TELEGRAM_BOT_TOKEN": TOKEN.replace("AAF", "BBF")})
+    try:
+        await fake_api.wait_for(lambda: fake_api.sent(None, "setMyCommands"), timeout=120)
+        fake_api.push_message(23, QUESTION)
+        [reply] = await fake_api.wait_sent(23, timeout=60)
+        good.send_signal(signal.SIGINT)
+        good_err = (await asyncio.wait_for(good.communicate(), 30))[1].decode()
+        bad_err = (await asyncio.wait_for(bad.communicate(), 120))[1].decode()
+    finally:
+        for proc in (good, bad):
+            if proc.returncode is None:
+                proc.kill()
+                await proc.wait()
+    assert "34 per cent" in html.unescape(reply.params["text"])
+    assert good.returncode == 0, good_err
+    assert bad.returncode == 1
+    rejected = "error: the Bot API server rejected TELEGRAM_BOT_TOKEN"
+    assert bad_err.strip().splitlines()[-1] == rejected
+    assert TOKEN not in good_err + bad_err and TOKEN.replace("AAF", "BBF") not in bad_err

@@ -1,0 +1,78 @@
+"""Answers from the real model and a real index: cited, verbatim, or a plain abstention."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from index.errors import QuestionError
+from qa.engine import Engine
+from qa.evaluate import EvalQuestion, passes
+from tests.conftest import seed_questions
+
+
+def assert_verbatim(engine: Engine, answer) -> None:
+    for q in answer.quotes:
+        assert engine.snapshot.articles[q.article_id].text[q.start : q.end] == q.text
+    for f in answer.figures:
+        for i in f.inputs:
+            text = engine.snapshot.articles[i.article_id].text
+            assert i.quote in text
+            if i.start is not None:
+                assert text[i.start : i.end] == i.quote
+
+
+@pytest.mark.parametrize("row", seed_questions("quote"), ids=lambda r: r["id"])
+def test_seed_quote_questions_quote_the_passage(engine: Engine, row: dict) -> None:
+    answer = engine.ask(row["question"])
+    assert not answer.abstained
+    q = EvalQuestion(row["id"], "quote", row["question"], tuple(row["quote_any"]))
+    assert passes(q, answer), [x.text for x in answer.quotes]
+    assert_verbatim(engine, answer)
+    first = answer.quotes[0]
+    assert first.text in answer.answer and first.author in answer.answer
+
+
+@pytest.mark.parametrize("row", seed_questions("abstain"), ids=lambda r: r["id"])
+def test_seed_abstain_questions_are_declined(engine: Engine, row: dict) -> None:
+    answer = engine.ask(row["question"])
+    assert answer.abstained and not answer.quotes and not answer.figures
+    assert "don't say" in answer.answer
+
+
+def test_quotes_are_distinct_passages(engine: Engine) -> None:
+    answer = engine.ask("What did Alibaba pledge to invest in AI?", top_k=5)
+    spans = [(q.start, q.end) for q in answer.quotes]
+    assert len(spans) == len(set(spans)) == 5
+    for (s1, e1), (s2, e2) in itertools.pairwise(spans):
+        overlap = min(e1, e2) - max(s1, s2)
+        assert overlap <= 0.5 * min(e1 - s1, e2 - s2)
+
+
+def test_dense_and_bm25_modes_answer_too(engine: Engine) -> None:
+    for mode in ("dense", "bm25"):
+        answer = engine.ask("Who is Jiang Fan?", mode=mode)  # type: ignore[arg-type]
+        assert any("chief executive of the e-commerce group" in q.text for q in answer.quotes)
+
+
+@pytest.mark.parametrize("question", ["", "   ", "<b></b>", "?!?", "x" * 10_000])
+def test_bad_questions_raise_one_line_errors(engine: Engine, question: str) -> None:
+    with pytest.raises(QuestionError) as err:
+        engine.ask(question)
+    assert "\n" not in str(err.value)
+
+
+def test_html_in_a_question_is_text_not_markup(engine: Engine) -> None:
+    answer = engine.ask("<script>alert(1)</script> Who is <b>Jiang Fan</b>?")
+    assert answer.question.startswith("<script>")
+    assert any("Jiang Fan" in q.text for q in answer.quotes)
+
+
+def test_json_contract_fields(engine: Engine) -> None:
+    import json
+
+    data = json.loads(engine.ask("Who is Jiang Fan?").to_json())
+    assert set(data) >= {"question", "answer", "abstained", "quotes", "figures"}
+    assert set(data["quotes"][0]) >= {"text", "article_id", "title", "author", "date", "start",
+                                      "end", "score"}
