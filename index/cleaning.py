@@ -32,16 +32,14 @@ def clean_text(raw: str) -> str:
     seen: set[str] = set()
     kept: list[str] = []
     for para in paragraphs:
-        if not para:
-            continue
-        parts: list[str] = []
+        pieces, pos = [], 0
         for start, end in sentence_spans(para):
-            sentence = para[start:end]
-            key = sentence.casefold()
-            if len(sentence) >= MIN_REPEAT_CHARS and key in seen:
-                continue
+            key = para[start:end].casefold()
+            if end - start >= MIN_REPEAT_CHARS and key in seen:
+                pieces.append(para[pos:start])
+                pos = end
             seen.add(key)
-            parts.append(sentence)
-        if parts:
-            kept.append(" ".join(parts))
+        para = fold_spaces("".join(pieces) + para[pos:])
+        if para:
+            kept.append(para)
     return "\n\n".join(kept)

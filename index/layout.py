@@ -42,8 +42,10 @@ def current_version(home: Path) -> Path | None:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
-    except OSError as exc:
-        raise IndexCorruptError(f"cannot read {pointer}: {exc}; run `newsqa index rebuild`") from None
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(
+            f"cannot read {pointer} ({exc.__class__.__name__}); run `newsqa index rebuild`"
+        ) from None
     version = home / name
     if not re.fullmatch(r"v-\d+", name) or not version.is_dir():
         raise IndexCorruptError(

@@ -48,13 +48,16 @@ def rebuild() -> None:
 
 @index.command()
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def status(as_json: bool) -> None:
+@click.option("--check", is_flag=True, help="Exit 1 unless a readable index exists (healthchecks).")
+def status(as_json: bool, check: bool) -> None:
     """Articles, chunk counts, model, and when the index was built."""
     cfg = settings().index_config()
     version = current_version(index_home(cfg))
     if version is None:
         click.echo(f"no index yet in {cfg.index_dir} for model {cfg.model}; "
                    "run `newsqa index update`")
+        if check:
+            raise SystemExit(1)
         return
     snap = IndexSnapshot.open_version(version)
     infos = snap.article_infos()

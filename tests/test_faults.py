@@ -1,0 +1,112 @@
+"""Crashes and full disks while writing the index: the previous index keeps serving."""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from index.build import update_index
+from index.config import IndexConfig
+from index.embedder import Embedder
+from index.errors import IndexCorruptError
+from index.layout import current_version, index_home
+from index.loading import load_article
+from index.snapshot import IndexSnapshot
+from tests.conftest import ROOT, SEED
+
+CHILD = """
+import sys
+from pathlib import Path
+from index.build import update_index
+from index.config import IndexConfig
+cfg = IndexConfig(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]))
+if len(sys.argv) > 3:
+    import resource, signal
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a full disk: writes fail with EFBIG
+    resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[3]), int(sys.argv[3])))
+print("start", flush=True)
+update_index(cfg)
+print("done", flush=True)
+"""
+
+
+def synthetic_corpus(folder: Path, n: int, seed: int) -> None:
+    """`n` distinct articles made of the seed article's sentences in shuffled order."""
+    sentences = [s for s in load_article(SEED).text.replace("\n\n", " ").split(". ") if s]
+    rng = random.Random(seed)
+    for i in range(n):
+        rng.shuffle(sentences)
+        body = ". ".join(sentences[:24]) + "."
+        (folder / f"article-{seed}-{i:03d}.txt").write_text(f"date 2025-01-{1 + i % 28:02d} By Writer {i}\n\n{body}\n")
+
+
+def run_child(cfg: IndexConfig, *extra: str) -> subprocess.Popen[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "HF_HUB_OFFLINE": "1"}
+    return subprocess.Popen([sys.executable, "-c", CHILD, str(cfg.corpus_dir), str(cfg.index_dir), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+
+
+def test_kill_9_at_random_points_leaves_the_previous_index(fresh_cfg: IndexConfig, embedder: Embedder) -> None:
+    (fresh_cfg.corpus_dir / SEED.name).write_bytes(SEED.read_bytes())
+    update_index(fresh_cfg, embedder=embedder)
+    home = index_home(fresh_cfg)
+    before = current_version(home)
+    synthetic_corpus(fresh_cfg.corpus_dir, 40, seed=1)
+    rng = random.Random(7)
+    killed = 0
+    for _ in range(3):
+        child = run_child(fresh_cfg)
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "start"  # model and imports loaded
+        time.sleep(rng.uniform(0.0, 2.5))
+        if child.poll() is None:
+            child.send_signal(signal.SIGKILL)
+            killed += 1
+        child.wait(timeout=120)
+        version = current_version(home)
+        snap = IndexSnapshot.open(fresh_cfg)  # never half-written: opens, and is consistent
+        assert version == before or len(snap.articles) == 41
+        if version != before:
+            break
+    assert killed >= 1
+    report = update_index(fresh_cfg, embedder=embedder)
+    snap = IndexSnapshot.open(fresh_cfg)
+    assert len(snap.articles) == 41 and len(snap.store) == len(snap.chunks)
+    assert report.version == current_version(home).name  # type: ignore[union-attr]
+    assert not list(home.glob("tmp-*"))
+
+
+def test_disk_full_while_writing_keeps_the_old_index(fresh_cfg: IndexConfig, embedder: Embedder) -> None:
+    (fresh_cfg.corpus_dir / SEED.name).write_bytes(SEED.read_bytes())
+    update_index(fresh_cfg, embedder=embedder)
+    before = current_version(index_home(fresh_cfg))
+    synthetic_corpus(fresh_cfg.corpus_dir, 20, seed=2)
+    child = run_child(fresh_cfg, str(64 * 1024))  # no file may grow past 64 KiB
+    _out, err = child.communicate(timeout=300)
+    assert child.returncode != 0, err[-500:]
+    assert current_version(index_home(fresh_cfg)) == before
+    assert set(IndexSnapshot.open(fresh_cfg).articles) == {SEED.stem}
+    assert update_index(fresh_cfg, embedder=embedder).added  # and the next update completes
+
+
+@pytest.mark.parametrize("damage", ["pointer", "manifest", "metadata"])
+def test_damaged_index_names_the_rebuild(fresh_cfg: IndexConfig, embedder: Embedder, damage: str) -> None:
+    (fresh_cfg.corpus_dir / SEED.name).write_bytes(SEED.read_bytes())
+    update_index(fresh_cfg, embedder=embedder)
+    home = index_home(fresh_cfg)
+    version = current_version(home)
+    assert version is not None
+    target = {"pointer": home / "CURRENT", "manifest": version / "manifest.json",
+              "metadata": version / "meta.sqlite"}[damage]
+    target.write_bytes(b"garbage \x00\xff" * 10)
+    with pytest.raises(IndexCorruptError, match="newsqa index rebuild"):
+        IndexSnapshot.open(fresh_cfg)
+    update_index(fresh_cfg, embedder=embedder, rebuild=True)
+    assert IndexSnapshot.open(fresh_cfg).articles
