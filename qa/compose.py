@@ -12,7 +12,7 @@ _TITLE_CHARS = 90
 
 
 def select_quotes(hits: Sequence[Hit], articles: dict[str, Article], k: int) -> list[Quote]:
-    """The best `k` passages, skipping any that mostly repeats a chosen one."""
+    """The best `k` passages, skipping any that shares words with a chosen one."""
     chosen: list[Quote] = []
     for hit in hits:
         c = hit.chunk
@@ -31,8 +31,7 @@ def select_quotes(hits: Sequence[Hit], articles: dict[str, Article], k: int) -> 
 def _overlap(q: Quote, article_id: str, start: int, end: int) -> bool:
     if q.article_id != article_id:
         return False
-    shared = min(q.end, end) - max(q.start, start)
-    return shared > 0.5 * min(q.end - q.start, end - start)
+    return min(q.end, end) > max(q.start, start)
 
 
 def citation(q: Quote) -> str:

@@ -19,7 +19,7 @@ from index.layout import current_version, index_home
 from index.metadata import ArticleInfo
 from index.quantities import Quantity
 from index.snapshot import IndexSnapshot
-from qa.answer import Answer
+from qa.answer import Answer, Figure
 from qa.compose import abstain, compose, select_quotes
 from qa.config import QAConfig, RetrievalMode
 from qa.figures import compute_figures, describe_figure
@@ -100,7 +100,7 @@ class Engine:
             figures = compute_figures(query, self._quantities(state, hits), self.embedder.encode)
         if not figures and not answerable(hits):
             return abstain(question)
-        quotes = select_quotes(hits, state.snapshot.articles, k)
+        quotes = select_quotes(evidence_first(hits, figures), state.snapshot.articles, k)
         return compose(question, quotes, figures, describe_figure)
 
     def check_question(self, question: str) -> str:
@@ -124,6 +124,17 @@ class Engine:
             for aid in order
             for d in state.snapshot.quantities.get(aid, [])
         ]
+
+
+def evidence_first(hits: list[Hit], figures: list[Figure]) -> list[Hit]:
+    """Passages holding a figure's quoted inputs lead, so the reader sees them in context."""
+    spans = [(i.article_id, i.start, i.end) for f in figures for i in f.inputs if i.start is not None]
+
+    def holds_input(h: Hit) -> bool:
+        c = h.chunk
+        return any(a == c.article_id and c.start <= s and e <= c.end for a, s, e in spans)  # type: ignore[operator]
+
+    return sorted(hits, key=lambda h: not holds_input(h))
 
 
 def supports(hit: Hit) -> bool:

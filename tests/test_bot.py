@@ -11,25 +11,47 @@ import re
 import signal
 import socket
 import sys
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager
+from pathlib import Path
 
 import httpx
 import pytest
-from conftest_bot import ROOT, SEED, TOKEN, bot_settings, running_bot
-from fake_bot_api import Call, FakeBotAPI
 from pydantic import SecretStr
+from telegram.ext import Application
 
 from bot import handlers
 from bot.html_split import TELEGRAM_LIMIT, units, visible_text
 from bot.settings import Settings
-from bot.telegram_app import bot_token, build_application, webhook_options
+from bot.telegram_app import (
+    REJECTED,
+    bot_token,
+    build_application,
+    check_token,
+    webhook_options,
+)
 from index.config import IndexConfig
 from index.errors import NewsqaError
 from qa.engine import Engine
+from tests.fake_bot_api import Call, FakeBotAPI
 
-pytest_plugins = ("conftest_bot",)
+pytest_plugins = ("tests.conftest_bot",)
 
+ROOT = Path(__file__).resolve().parents[1]
+SEED = ROOT.parent / "shared" / "eval" / "seed_article.jsonl"
+StartBot = Callable[..., AbstractAsyncContextManager[Application]]
+MakeSettings = Callable[..., Settings]
+
+WRONG_TOKEN = "987654321:BBFnot-the-right-token_abcdefghijklm"
 QUESTION = "How fast did Alibaba's cloud revenue grow?"
 BLOCKQUOTE = re.compile(r"<blockquote>(.*?)</blockquote>", re.S)
+
+
+def seed_quote_questions() -> list[str]:
+    rows = [json.loads(line) for line in SEED.read_text().splitlines() if line.strip()]
+    questions = [r["question"] for r in rows if r["kind"] == "quote"]
+    assert questions
+    return questions
 
 
 def quotes_of(calls: list[Call]) -> list[str]:
@@ -44,10 +66,10 @@ def replies_to(fake: FakeBotAPI, message: dict) -> list[Call]:
 
 
 async def test_question_answered_with_quotes_and_more_passages(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+    fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine
 ) -> None:
-    settings = bot_settings(fake_api, seed_cfg)
-    async with running_bot(settings, engine):
+    settings = make_settings()
+    async with start_bot():
         asked = fake_api.push_message(11, QUESTION)
         [reply] = await fake_api.wait_sent(11)
         expected = engine.ask(QUESTION, top_k=settings.top_k)
@@ -72,9 +94,9 @@ async def test_question_answered_with_quotes_and_more_passages(
 
 
 async def test_startup_and_commands(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+    fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine
 ) -> None:
-    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+    async with start_bot():
         [commands] = fake_api.sent(None, "setMyCommands")
         assert {c["command"] for c in commands.params["commands"]} == {
             "start", "help", "sources", "ask"}
@@ -92,16 +114,15 @@ async def test_startup_and_commands(
 
 
 async def test_long_answer_is_split_under_the_limit(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+    fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine
 ) -> None:
-    settings = bot_settings(fake_api, seed_cfg, top_k=20)
-    question = "What did Alibaba, Tencent, JD.com and Meituan say about AI and competition?"
-    expected = engine.ask(question, top_k=20)
-    assert sum(len(q.text) for q in expected.quotes) > TELEGRAM_LIMIT
-    async with running_bot(settings, engine):
-        fake_api.push_message(13, question)
-        await fake_api.wait_for(lambda: fake_api.sent(13, "sendMessage")[-1:]
-                                and fake_api.sent(13)[-1].params.get("reply_markup"))
+    expected = engine.ask(QUESTION, top_k=20)
+    shown = sum(len(q.text) + len(q.title) + len(q.author) + 20 for q in expected.quotes)
+    assert shown > TELEGRAM_LIMIT  # too long for one message
+    async with start_bot(top_k=20):
+        fake_api.push_message(13, QUESTION)
+        await fake_api.wait_for(
+            lambda: quotes_of(fake_api.sent(13)) == [q.text for q in expected.quotes])
     sent = fake_api.sent(13)
     assert len(sent) >= 2
     assert all(units(visible_text(c.params["text"])) <= TELEGRAM_LIMIT for c in sent)
@@ -110,10 +131,10 @@ async def test_long_answer_is_split_under_the_limit(
 
 
 async def test_html_in_a_question_is_escaped(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+    fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine
 ) -> None:
     question = "<b>What</b> is <i>involution</i>? <script>alert('x')</script> & more"
-    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+    async with start_bot():
         fake_api.push_message(14, question)
         [reply] = await fake_api.wait_sent(14)
     text = reply.params["text"]
@@ -123,9 +144,9 @@ async def test_html_in_a_question_is_escaped(
 
 
 async def test_sticker_gets_a_polite_line(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+    fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine
 ) -> None:
-    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+    async with start_bot():
         fake_api.push_message(15, sticker=True)
         fake_api.push_message(-1500, chat_type="supergroup", sticker=True, chat_id=-1500)
         [reply] = await fake_api.wait_sent(15)
@@ -134,10 +155,10 @@ async def test_sticker_gets_a_polite_line(
 
 
 async def test_groups_answer_commands_and_mentions_only(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+    fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine
 ) -> None:
     group = {"chat_id": -1600, "chat_type": "supergroup"}
-    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+    async with start_bot():
         fake_api.push_message(16, "What is involution?", **group)
         asked = fake_api.push_message(16, "/ask What is involution?", **group)
         mention = "@newsqa_test_bot What is involution?"
@@ -150,31 +171,31 @@ async def test_groups_answer_commands_and_mentions_only(
 
 
 async def test_strangers_are_turned_away_even_on_buttons(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+    fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine
 ) -> None:
-    settings = bot_settings(fake_api, seed_cfg, allowed_ids=[17])
-    async with running_bot(settings, engine):
-        fake_api.push_message(17, QUESTION)
-        [answer] = await fake_api.wait_sent(17)
+    group = {"chat_id": -1700, "chat_type": "supergroup"}  # not on the allowlist; 17 is
+    async with start_bot(allowed_ids=[17]):
+        fake_api.push_message(17, f"/ask {QUESTION}", **group)
+        [answer] = await fake_api.wait_sent(-1700)
         fake_api.push_message(99, QUESTION)
         [refusal] = await fake_api.wait_sent(99)
         data = answer.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
         fake_api.push_callback(99, answer.result, data)
         [alert] = await fake_api.wait_for(lambda: fake_api.sent(None, "answerCallbackQuery"))
+        fake_api.push_message(99, "just chatting", **group)  # ignored, not even refused
         fake_api.push_callback(17, answer.result, data)  # the button still works for 17
-        await fake_api.wait_sent(17, 2)
+        await fake_api.wait_sent(-1700, 2)
     assert refusal.params["text"] == handlers.PRIVATE
-    assert alert.params["text"] == handlers.PRIVATE
-    assert len(fake_api.sent(99)) == 1
+    assert alert.params["text"] == handlers.PRIVATE and alert.params["show_alert"] == "true"
+    assert len(fake_api.sent(99)) == 1 and len(fake_api.sent(-1700)) == 2
     assert not fake_api.sent(99, "sendChatAction")
     assert len(fake_api.sent(None, "editMessageReplyMarkup")) == 1  # only 17's press
 
 
 async def test_rate_limit_is_polite_and_said_once(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+    fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine
 ) -> None:
-    settings = bot_settings(fake_api, seed_cfg, rate_limit_per_minute=2)
-    async with running_bot(settings, engine):
+    async with start_bot(rate_limit_per_minute=2):
         for _ in range(4):
             fake_api.push_message(18, "What is involution?")
         await fake_api.wait_sent(18, 3)
@@ -184,14 +205,15 @@ async def test_rate_limit_is_polite_and_said_once(
     assert sum("intense competition" in t for t in texts) == 2
 
 
+@pytest.mark.filterwarnings("ignore::telegram.warnings.PTBDeprecationWarning")  # PTB's own
 async def test_flood_limit_and_server_errors_still_answer_once(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+    fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine
 ) -> None:
     fake_api.fail("getUpdates", "500")
     fake_api.fail("sendMessage", "429", retry_after=1)
     fake_api.fail("sendMessage", "500")
     fake_api.fail("sendMessage", "drop")
-    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+    async with start_bot():
         fake_api.push_message(19, QUESTION)
         await fake_api.wait_sent(19, timeout=30)
     attempts = [c.status for c in fake_api.calls if c.method == "sendMessage"]
@@ -201,10 +223,11 @@ async def test_flood_limit_and_server_errors_still_answer_once(
 
 
 async def test_a_failed_send_is_reported_without_internals(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine, caplog: pytest.LogCaptureFixture
+    fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     fake_api.fail("sendMessage", "400")
-    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+    async with start_bot():
         fake_api.push_message(20, "What is involution?")
         [reply] = await fake_api.wait_sent(20)
         fake_api.push_message(20, "/ask ???")
@@ -215,16 +238,16 @@ async def test_a_failed_send_is_reported_without_internals(
 
 
 async def test_token_never_reaches_the_logs(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine, caplog: pytest.LogCaptureFixture
+    fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.DEBUG)
-    for name in ("httpx", "httpcore", "telegram", "bot"):
-        logging.getLogger(name).setLevel(logging.DEBUG)
+    for name in (None, "httpx", "httpcore", "telegram", "bot"):
+        caplog.set_level(logging.DEBUG, logger=name)  # restored after the test
     fake_api.fail("sendMessage", "500")
-    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
+    async with start_bot():
         fake_api.push_message(21, QUESTION)
         await fake_api.wait_sent(21)
-    wrong = bot_settings(fake_api, seed_cfg, TELEGRAM_BOT_TOKEN=TOKEN.replace("AAF", "BBF"))
+    wrong = make_settings(TELEGRAM_BOT_TOKEN=WRONG_TOKEN)
     app = build_application(wrong, engine)
     with pytest.raises(Exception) as rejected:  # PTB's InvalidToken message names the token
         await app.initialize()
@@ -232,7 +255,7 @@ async def test_token_never_reaches_the_logs(
     await app.post_shutdown(app)  # type: ignore[misc]
     assert "HTTP Request: POST" in caplog.text  # httpx did log the URLs ...
     assert "[REDACTED]" in caplog.text
-    for secret in (TOKEN, TOKEN.replace("AAF", "BBF"), TOKEN.split(":")[1]):
+    for secret in (fake_api.token, WRONG_TOKEN, fake_api.token.split(":")[1]):
         assert secret not in caplog.text  # ... but not the token
         assert all(secret not in r.getMessage() for r in caplog.records)
 
@@ -247,13 +270,24 @@ def test_missing_or_malformed_token_is_one_clear_line() -> None:
         assert not token or token not in message
 
 
+def test_an_unreachable_server_is_one_clear_line() -> None:
+    with socket.socket() as s:  # a port nobody listens on once closed
+        s.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{s.getsockname()[1]}/bot"
+    settings = Settings(_env_file=None, TELEGRAM_BOT_TOKEN=WRONG_TOKEN,  # type: ignore[call-arg]
+                        telegram_base_url=url)
+    with pytest.raises(NewsqaError, match="cannot reach the Bot API server") as err:
+        check_token(settings)
+    assert WRONG_TOKEN not in str(err.value) and "\n" not in str(err.value)
+
+
 async def test_webhook_checks_the_secret_token(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
+    fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine
 ) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    settings = bot_settings(fake_api, seed_cfg, webhook_url="https://bot.example/hook/x1",
+    settings = make_settings(webhook_url="https://bot.example/hook/x1",
                             webhook_listen="127.0.0.1", webhook_port=port,
                             webhook_secret=SecretStr("s3cret-value_0123456789"))
     options = webhook_options(settings)
@@ -286,52 +320,42 @@ async def test_webhook_checks_the_secret_token(
     assert "intense competition" in html.unescape(reply.params["text"])
 
 
-async def test_every_seed_quote_question_gets_the_engines_quotes(
+async def test_newsqa_bot_answers_the_seed_questions_and_stops_cleanly(
     fake_api: FakeBotAPI, seed_cfg: IndexConfig, engine: Engine
 ) -> None:
-    rows = [json.loads(line) for line in SEED.read_text().splitlines() if line.strip()]
-    questions = [r["question"] for r in rows if r["kind"] == "quote"]
-    assert questions
-    async with running_bot(bot_settings(fake_api, seed_cfg), engine):
-        asked = [fake_api.push_message(1000 + i, q) for i, q in enumerate(questions)]
-        await fake_api.wait_for(lambda: all(fake_api.sent(m["chat"]["id"]) for m in asked))
-    for question, message in zip(questions, asked, strict=True):
-        expected = engine.ask(question)
-        assert quotes_of(replies_to(fake_api, message)) == [q.text for q in expected.quotes]
-
-
-async def test_run_bot_serves_and_stops_cleanly(
-    fake_api: FakeBotAPI, seed_cfg: IndexConfig
-) -> None:
-    """`run_bot` as `newsqa bot` runs it: its own engine, polling, SIGINT to stop."""
-    script = ("import sys\nfrom bot.settings import load_settings\n"
-              "from bot.telegram_app import run_bot\nfrom index.errors import NewsqaError\n"
-              "try:\n    run_bot(load_settings())\nexcept NewsqaError as e:\n"
-              "    sys.exit(f'error: {e}')\n")
-    env = {**os.environ, "TELEGRAM_BOT_TOKEN": TOKEN,
+    """The Done-when: `newsqa -v bot` (httpx logging every URL) against the fake server
+    gives each seed quote question the quotes of `engine.ask`; SIGINT stops it cleanly; a
+    rejected token is one line; the token is in no output."""
+    newsqa = str(Path(sys.executable).with_name("newsqa"))
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": fake_api.token,
            "NEWSQA_TELEGRAM_BASE_URL": fake_api.base_url,
            "NEWSQA_CORPUS_DIR": str(seed_cfg.corpus_dir),
            "NEWSQA_INDEX_DIR": str(seed_cfg.index_dir), "NO_PROXY": "127.0.0.1,localhost"}
-    good = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", script, cwd=ROOT, env=env, stderr=asyncio.subprocess.PIPE)
+    pipes = {"cwd": ROOT, "stdout": asyncio.subprocess.PIPE, "stderr": asyncio.subprocess.PIPE}
+    good = await asyncio.create_subprocess_exec(newsqa, "-v", "bot", env=env, **pipes)
     bad = await asyncio.create_subprocess_exec(
-        sys.executable, "-c", script, cwd=ROOT, stderr=asyncio.subprocess.PIPE,
-        env={**env, "TELEGRAM_BOT_TOKEN": TOKEN.replace("AAF", "BBF")})
+        newsqa, "bot", env={**env, "TELEGRAM_BOT_TOKEN": WRONG_TOKEN}, **pipes)
+    questions = seed_quote_questions()
+    bad_done = asyncio.ensure_future(bad.communicate())
     try:
         await fake_api.wait_for(lambda: fake_api.sent(None, "setMyCommands"), timeout=120)
-        fake_api.push_message(23, QUESTION)
-        [reply] = await fake_api.wait_sent(23, timeout=60)
+        asked = [fake_api.push_message(2000 + i, q) for i, q in enumerate(questions)]
+        await fake_api.wait_for(lambda: all(fake_api.sent(m["chat"]["id"]) for m in asked))
         good.send_signal(signal.SIGINT)
-        good_err = (await asyncio.wait_for(good.communicate(), 30))[1].decode()
-        bad_err = (await asyncio.wait_for(bad.communicate(), 120))[1].decode()
+        good_out, good_err = await asyncio.wait_for(good.communicate(), 30)
+        bad_out, bad_err = await asyncio.wait_for(bad_done, 60)
     finally:
         for proc in (good, bad):
             if proc.returncode is None:
                 proc.kill()
                 await proc.wait()
-    assert "34 per cent" in html.unescape(reply.params["text"])
-    assert good.returncode == 0, good_err
+    for question, message in zip(questions, asked, strict=True):
+        expected = [q.text for q in engine.ask(question).quotes]
+        assert quotes_of(replies_to(fake_api, message)) == expected, question
+    output = (good_out + good_err + bad_out + bad_err).decode()
+    assert good.returncode == 0, good_err.decode()[-2000:]
+    assert "HTTP Request: POST" in output and "[REDACTED]" in output
+    assert fake_api.token not in output and WRONG_TOKEN not in output
+    assert fake_api.token.split(":")[1] not in output
     assert bad.returncode == 1
-    rejected = "error: the Bot API server rejected TELEGRAM_BOT_TOKEN"
-    assert bad_err.strip().splitlines()[-1] == rejected
-    assert TOKEN not in good_err + bad_err and TOKEN.replace("AAF", "BBF") not in bad_err
+    assert bad_err.decode().strip().splitlines() == [f"newsqa: error: {REJECTED}"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
@@ -76,3 +77,26 @@ def test_json_contract_fields(engine: Engine) -> None:
     assert set(data) >= {"question", "answer", "abstained", "quotes", "figures"}
     assert set(data["quotes"][0]) >= {"text", "article_id", "title", "author", "date", "start",
                                       "end", "score"}
+
+
+@pytest.mark.parametrize("row", seed_questions("figure"), ids=lambda r: r["id"])
+def test_seed_figure_questions_compute_with_quoted_inputs(engine: Engine, row: dict) -> None:
+    answer = engine.ask(row["question"])
+    q = EvalQuestion(row["id"], "figure", row["question"], tuple(row["quote_any"]), tuple(row["values"]))
+    assert passes(q, answer), [(f.value, f.formula) for f in answer.figures]
+    assert_verbatim(engine, answer)
+    for f in answer.figures:
+        assert f.formula and f.inputs
+
+
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+@pytest.mark.parametrize("row", seed_questions(), ids=lambda r: r["id"])
+def test_every_number_in_the_text_is_quoted_or_in_a_formula(engine: Engine, row: dict) -> None:
+    answer = engine.ask(row["question"])
+    sources = " ".join([q.text for q in answer.quotes] + [f.formula for f in answer.figures]
+                       + [i.quote for f in answer.figures for i in f.inputs])
+    body = "\n".join(line for line in answer.answer.splitlines() if not line.startswith("— "))
+    for number in NUMBER.findall(body):
+        assert number in sources, (number, answer.answer)
