@@ -8,6 +8,7 @@ from typing import Any
 
 import click
 
+from bot.commands.add import add
 from bot.commands.ask import ask, chat
 from bot.commands.bench import bench
 from bot.commands.evaluate import eval_command
@@ -40,7 +41,7 @@ def cli(verbose: bool) -> None:
         logging.getLogger(noisy).setLevel(logging.INFO if verbose else logging.WARNING)
 
 
-for command in (ask, chat, index, eval_command, bench, bot):
+for command in (ask, chat, add, index, eval_command, bench, bot):
     cli.add_command(command)
 
 

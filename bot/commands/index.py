@@ -7,6 +7,7 @@ import json
 import click
 
 from bot.commands.context import settings
+from bot.commands.watch import watch
 from index.build import UpdateReport, update_index
 from index.layout import current_version, index_home
 from index.snapshot import IndexSnapshot
@@ -75,3 +76,6 @@ def status(as_json: bool, check: bool) -> None:
                f"{m.get('built_at')}\n{len(infos)} articles, {len(snap.chunks)} chunks")
     for a in infos:
         click.echo(f"  {a.id}: {a.chunks} chunks — {a.title[:70]} ({a.author}, {a.date})")
+
+
+index.add_command(watch)
