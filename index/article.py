@@ -18,6 +18,7 @@ class Article:
     source: str = ""
     path: str = ""
     warnings: tuple[str, ...] = field(default=())
+    file_stat: tuple[int, int] = (-1, -1)  # (size, mtime_ns) of the file it was read from
 
     @property
     def content_hash(self) -> str:

@@ -39,6 +39,7 @@ from index.metadata import (
     connect,
     delete_articles,
     insert_article,
+    load_articles,
     next_chunk_id,
 )
 from index.quantities import extract_quantities
@@ -67,20 +68,51 @@ class UpdateReport:
         return bool(self.added or self.changed or self.removed)
 
 
-def scan_corpus(cfg: IndexConfig, report: UpdateReport) -> dict[str, Article]:
-    """Every readable article of the corpus; bad files are reported, never fatal."""
+def indexed_articles(cfg: IndexConfig) -> dict[str, Article]:
+    """The articles of the published index by file path; {} when there is none or it is unreadable."""
+    version = current_version(index_home(cfg)) if index_home(cfg).is_dir() else None
+    if version is None:
+        return {}
+    try:
+        db = sqlite3.connect(f"file:{version / METADATA}?mode=ro", uri=True)
+        try:
+            return {a.path: a for a in load_articles(db).values()}
+        finally:
+            db.close()
+    except sqlite3.DatabaseError:
+        return {}
+
+
+def scan_corpus(
+    cfg: IndexConfig, report: UpdateReport, cache: dict[str, Article] | None = None
+) -> dict[str, Article]:
+    """Every readable article of the corpus; bad files are reported, never fatal.
+
+    A file whose size and mtime match the published index is not read again: its
+    cleaned text comes from the index (cleaning is the slow part of a scan).
+    """
     folder = cfg.corpus_dir
     if not folder.is_dir():
         raise NewsqaError(f"corpus directory {folder} does not exist")
+    if cache is None:
+        cache = indexed_articles(cfg)
     articles: dict[str, Article] = {}
     by_hash: dict[str, str] = {}
     for path in sorted(folder.iterdir()):
         if not is_article_file(path):
             continue
         try:
-            article = load_article(path, cfg.max_article_bytes)
+            stat = path.stat()
+            cached = cache.get(str(path))
+            if cached is not None and cached.file_stat == (stat.st_size, stat.st_mtime_ns):
+                article = cached
+            else:
+                article = load_article(path, cfg.max_article_bytes)
         except ArticleError as exc:
             report.skipped.append(str(exc))
+            continue
+        except OSError as exc:
+            report.skipped.append(f"{path.name}: cannot read ({exc.strerror or exc})")
             continue
         report.warnings += article.warnings
         if article.id in articles:
@@ -109,7 +141,7 @@ def update_index(
     home = index_home(cfg)
     with build_lock(home):
         if articles is None:
-            articles = scan_corpus(cfg, report)
+            articles = scan_corpus(cfg, report, cache={} if rebuild else None)
         previous = None if rebuild else current_version(home)
         work = new_workdir(home)
         try:

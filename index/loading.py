@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -50,7 +51,8 @@ def load_article(path: Path, max_bytes: int = 5_000_000) -> Article:
     """Load and clean one article file; its id is the file stem."""
     name = path.name
     try:
-        size = path.stat().st_size
+        stat = path.stat()
+        size = stat.st_size
         if size > max_bytes:
             raise ArticleError(f"{name}: {size:,} bytes is over the {max_bytes:,}-byte limit")
         data = path.read_bytes()
@@ -65,7 +67,8 @@ def load_article(path: Path, max_bytes: int = 5_000_000) -> Article:
         warnings += more
     else:
         meta, body = parse_txt(text)
-    return make_article(path.stem, body, meta, str(path), warnings)
+    article = make_article(path.stem, body, meta, str(path), warnings)
+    return replace(article, file_stat=(stat.st_size, stat.st_mtime_ns))
 
 
 def make_article(

@@ -31,6 +31,11 @@ MIGRATIONS: list[str] = [
         data TEXT NOT NULL, PRIMARY KEY (article_id, position)
     );
     """,
+    # 3: the file each article was read from, so an unchanged file is not read again
+    """
+    ALTER TABLE articles ADD COLUMN file_size INTEGER NOT NULL DEFAULT -1;
+    ALTER TABLE articles ADD COLUMN file_mtime_ns INTEGER NOT NULL DEFAULT -1;
+    """,
 ]
 
 
@@ -91,9 +96,10 @@ def insert_article(
     db: sqlite3.Connection, article: Article, chunks: list[Chunk], quantities: list[dict]
 ) -> None:
     db.execute(
-        "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO articles (id, title, author, date, source, path, content_hash, text, file_size,"
+        " file_mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (article.id, article.title, article.author, article.date, article.source,
-         article.path, article.content_hash, article.text),
+         article.path, article.content_hash, article.text, *article.file_stat),
     )
     db.executemany(
         'INSERT INTO chunks (id, article_id, start, "end", text) VALUES (?, ?, ?, ?, ?)',
@@ -106,10 +112,12 @@ def insert_article(
 
 
 def load_articles(db: sqlite3.Connection) -> dict[str, Article]:
-    rows = db.execute("SELECT id, title, author, date, source, path, text FROM articles")
+    rows = db.execute(
+        "SELECT id, title, author, date, source, path, text, file_size, file_mtime_ns FROM articles"
+    )
     return {
         r[0]: Article(id=r[0], title=r[1], author=r[2], date=r[3], source=r[4], path=r[5],
-                      text=r[6])
+                      text=r[6], file_stat=(r[7], r[8]))
         for r in rows
     }
 

@@ -16,6 +16,7 @@ import logging
 import math
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
+from decimal import Decimal
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -123,10 +124,10 @@ _HEDGE_BEFORE = re.compile(r"(?i)(?<![\w-])(?:estimated|expected|forecast|projec
                            r"(?:[a-z]+\s+){1,3}$")
 
 _UP = ("increased|rose|risen|grew|grown|jumped|climbed|gained|surged|soared|rallied|advanced|"
-       "expanded|swelled|increase|increases|rise|rises|grow|grows|gain|gains|jump|jumps|up|"
+       "expanded|swelled|widened|increase|increases|rise|rises|grow|grows|gain|gains|jump|jumps|up|"
        "higher|more")
 _DOWN = ("fell|fallen|dropped|declined|decreased|slid|sank|shrank|shrunk|slumped|plunged|"
-         "tumbled|contracted|dipped|eased|slipped|fall|falls|drop|drops|decline|declines|"
+         "tumbled|contracted|dipped|eased|slipped|narrowed|fall|falls|drop|drops|decline|declines|"
          "decrease|decreases|down|lower|less")
 _FILLER_APPROX = r"(?:(?:just|only|a\s+further|another|an?\s+additional|some|about|around|" \
                  r"roughly|nearly|almost|more\s+than|approximately|close\s+to)\s+)*"
@@ -155,8 +156,11 @@ _EQUIV_BETWEEN = re.compile(
     r"|\s*,?\s+or\s+(?:about\s+|around\s+|roughly\s+|some\s+|approximately\s+)?)$")
 _EQUIV_AFTER = re.compile(r"^\s*[),]|^\s*$|^\s+[a-z]")
 _LINK_TO = re.compile(rf"(?i)^[^.;\d]{{0,60}}?\bto\s+{_FILLER_APPROX}$")
-_LINK_UPDOWN = re.compile(rf"(?i)^\s*,?\s*\(?\s*(?:(?:{_UP}|{_DOWN})\s+(?:by\s+)?|an?\s+"
+_LINK_PP = r"(?:\s+(?:in|for|during|over|at|on)\b[^.;\d,()]{0,40})?"  # "in the fourth quarter"
+_LINK_UPDOWN = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:up|down|higher|lower)\s+(?:by\s+)?|an?\s+"
                           r"(?:increase|rise|gain|jump|drop|fall|decline|decrease)\s+of\s+)$")
+_LINK_FROM = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:up|down|rising|falling|climbing|dropping)\s+"
+                        rf"from|compared\s+(?:with|to)|against|versus|from)\s+{_FILLER_APPROX}$")
 _CHANGE_CUES = re.compile(
     rf"(?i)\b(?:{_UP}|{_DOWN}|doubled|tripled|trebled|quadrupled|halved|\w+-?fold|"
     r"increased|decreased|climbed|declined)\b")
@@ -197,6 +201,8 @@ _ADJECTIVE_PERIOD = re.compile(r"(?i)quarterly|annual(?:ly)?|yearly|monthly|week
                                r"semi-?annual(?:ly)?|half-year(?:ly)?")
 _YEAR_ON_YEAR = re.compile(r"(?i)annually|year[- ]on[- ]year")
 _CLAUSE_BOUNDARY = re.compile(r"[,;:](?=\s)|\s[-—–]\s|—")
+_SUBJECT_STARTS = frozenset("""the a an its their his her our my your it they we he she i this
+that these those some many most all each every both net total one two no""".split())  # noqa: SIM905
 _CONNECTIVE = re.compile(r"(?i)^(?:with|which|who|whose|including|includes|or|and|but|"
                          r"while|whereas|compared|from|to|up|down|after|before|against|"
                          r"versus|than|representing|equivalent|accounting|making|"
@@ -224,6 +230,7 @@ class Quantity:
     clause_start: int
     clause_end: int
     approx: str = ""  # "", "about", "at least", "at most"
+    approx_text: str = ""  # the words saying so, with the number: "more than 10 million times"
     role: str = "level"  # "level"; "change" (size of a change: "grew 34%", "rose by $3m");
     # "period" (the number belongs to a period phrase: "three" in "over three years")
     direction: int = 0  # +1 / -1 for a change
@@ -307,7 +314,7 @@ def _extract(text: str) -> list[Quantity]:
             value=raw.value, unit=raw.unit, text=text[raw.start:raw.end],
             start=raw.start, end=raw.end, sentence=text[ss:se], sentence_start=ss,
             sentence_end=se, clause=text[cs:ce], clause_start=cs, clause_end=ce,
-            approx=raw.approx)
+            approx=raw.approx, approx_text=_approx_text(text, raw))
         out.append(_read_context(text, q))
     out = _link(text, out)
     return out
@@ -429,13 +436,13 @@ def _finish(text: str, start: int, end: int, value: float, currency: str, yen: s
     scaled = False
     sm = _SCALE_ATTACHED.match(text, end)
     if sm and (currency or sm.group(1).lower() not in ("m", "b")):
-        value *= _SCALES[sm.group(1).lower()]
+        value = _scaled(value, _SCALES[sm.group(1).lower()])
         end, scaled = sm.end(), True
     elif end < len(text) and text[end].isalnum() and not _TIMES.match(text, end):
         return None  # "1e308", "10am", "3rd": not a quantity we can read
     sw = _SCALE_WORD.match(text, end)
     if sw:
-        value *= _SCALES[sw.group(1).lower()]
+        value = _scaled(value, _SCALES[sw.group(1).lower()])
         end, scaled = sw.end(), True
     unit, strong = currency, bool(currency)
     if not unit:
@@ -470,8 +477,18 @@ def _finish(text: str, start: int, end: int, value: float, currency: str, yen: s
     if digits and not strong and not scaled and _is_date_like(text, start, end, digits, unit):
         return None
     raw = _Raw(start, end, value, unit, extra={"scaled": scaled, "strong": strong})
-    raw.approx = _approx_before(text, start, unit)
+    raw.approx, raw.extra["approx_start"] = _approx_before(text, start, unit)
     return raw
+
+
+def _scaled(value: float, scale: float) -> float:
+    """16.4 billion is 16400000000.0, not 16399999999.999998."""
+    return float(Decimal(repr(value)) * int(scale))
+
+
+def _approx_text(text: str, raw: _Raw) -> str:
+    at = raw.extra.get("approx_start", -1)
+    return text[at:raw.end] if raw.approx and 0 <= at < raw.start else ""
 
 
 def _word_code(m: re.Match[str], yen: str) -> str:
@@ -495,16 +512,18 @@ def _is_date_like(text: str, start: int, end: int, digits: str, unit: str) -> bo
                                  or _MONTH_AFTER.match(text, end - len(unit) - 1 if unit else end))
 
 
-def _approx_before(text: str, start: int, unit: str) -> str:
+def _approx_before(text: str, start: int, unit: str) -> tuple[str, int]:
+    """("about" / "at least" / "at most" / "", where the hedging words start)."""
     m = _APPROX_BEFORE.search(text, max(0, start - 16), start)
     if m:
         word = m.group("w").lower()
         if word == "over" and unit.rstrip("s") in TIME_UNITS:
-            return ""  # "over three years" is a period, not "more than"
-        return _APPROX_WORDS[word]
-    if _HEDGE_BEFORE.search(text, max(0, start - 80), start):
-        return "about"
-    return ""
+            return "", -1  # "over three years" is a period, not "more than"
+        return _APPROX_WORDS[word], m.start("w")
+    hedge = _HEDGE_BEFORE.search(text, max(0, start - 80), start)
+    if hedge:
+        return "about", hedge.start()
+    return "", -1
 
 
 # --- sentences and clauses ----------------------------------------------------
@@ -567,25 +586,37 @@ def _clause_of(text: str, ss: int, se: int, qs: int, qe: int,
                cache: dict[int, list[tuple[int, int]]]) -> tuple[int, int]:
     """The comma/dash-delimited part of the sentence holding the number.
 
-    A part that opens with a connective ("with a relatively paltry $1.8 billion...")
-    or is too short to say what is measured takes in the part before it.
+    A part with no subject of its own ("with a relatively paltry $1.8 billion...",
+    "halved to HK$3.1 billion") takes in the part before it, and an appositive
+    before that ("Profit at Hang Seng Bank, its local unit, halved to ...").
     """
     key = ss * 1_000_003 + se
     segs = cache.get(key)
     if segs is None:
         segs = _segments(text, ss, se)
         cache[key] = segs
-    i = next((k for k, (s, e) in enumerate(segs) if s <= qs < e), None)
-    if i is None:
+    first = next((k for k, (s, e) in enumerate(segs) if s <= qs < e), None)
+    if first is None:
         return ss, se
-    cs, ce = segs[i]
-    while ce < qe and i + 1 < len(segs):  # a number spanning a boundary ("$1,000, or")
-        i += 1
-        ce = segs[i][1]
-    piece = text[cs:ce].strip()
-    if i > 0 and (_CONNECTIVE.match(piece) or len(piece.split()) < 6):
-        cs = segs[i - 1][0]
-    return _trim(text, cs, ce)
+    last = first
+    while segs[last][1] < qe and last + 1 < len(segs):  # "$1,000, or" spans a boundary
+        last += 1
+    k = first
+    if k > 0 and _needs_context(text[segs[k][0]:segs[k][1]].strip()):
+        k -= 1
+        for _ in range(2):
+            added = text[segs[k][0]:segs[k][1]].strip()
+            if k == 0 or len(added.split()) >= 6 or not added[:1].islower():
+                break
+            k -= 1
+    return _trim(text, segs[k][0], segs[last][1])
+
+
+def _needs_context(piece: str) -> bool:
+    if _CONNECTIVE.match(piece) or len(piece.split()) < 6:
+        return True
+    first = piece.split(maxsplit=1)[0] if piece else ""
+    return first[:1].islower() and first.lower() not in _SUBJECT_STARTS
 
 
 def _segments(text: str, ss: int, se: int) -> list[tuple[int, int]]:
@@ -677,8 +708,8 @@ def _period(text: str, q: Quantity, has_change: bool) -> tuple[float, str, str, 
     """The period the quantity covers, and whether the number is itself a period's count."""
     best: tuple[int, float, str, str] | None = None
     in_period = False
-    for scope_start, scope_end in ((q.clause_start, q.clause_end),
-                                   (q.sentence_start, q.sentence_end)):
+    for scope_start, scope_end, wide in ((q.clause_start, q.clause_end, False),
+                                         (q.sentence_start, q.sentence_end, True)):
         for kind, pattern in _PERIOD_PATTERNS:
             for m in pattern.finditer(text, scope_start, scope_end):
                 ms, me = m.start(), m.end()
@@ -688,8 +719,10 @@ def _period(text: str, q: Quantity, has_change: bool) -> tuple[float, str, str, 
                 found = _period_value(kind, m)
                 if found is None or kind == "horizon":
                     continue
-                if scope_start == q.sentence_start and _ADJECTIVE_PERIOD.fullmatch(m.group(0)):
-                    continue  # "daily essentials" elsewhere in the sentence says nothing here
+                if wide and (
+                        me > q.clause_start or _ADJECTIVE_PERIOD.fullmatch(m.group(0))
+                        or re.search(r"\d", text[me:q.clause_start])):
+                    continue  # only an opening "In the third quarter, ..." covers the clause
                 if has_change and _YEAR_ON_YEAR.fullmatch(m.group(0)):
                     continue  # "increased by $132m annually": a comparison, not a period
                 dist = q.start - me if me <= q.start else ms - q.end
@@ -766,7 +799,7 @@ def _link(text: str, qs: list[Quantity]) -> list[Quantity]:
             if out[i] is not q:
                 break
         q = out[i]
-        if q.factor is None and q.delta is None and i + 1 < len(out):
+        if q.previous is None and i + 1 < len(out):
             p = out[i + 1]
             if p.sentence_start == q.sentence_start:
                 out[i] = _link_pair(text, p, q, before=False) or q
@@ -780,11 +813,13 @@ def _link_pair(text: str, p: Quantity, q: Quantity, before: bool) -> Quantity | 
         if (p.role == "level" and p.unit == q.unit
                 and _FROM_TO.search(text, p.clause_start, p.start)
                 and re.fullmatch(rf"(?i)\s+to\s+{_FILLER_APPROX}", between)):
-            return replace(q, previous=p.value, change_text=text[p.start:q.end])
+            return replace(q, previous=p.value, change_text=q.change_text or text[p.start:q.end])
         if p.role != "change" or not _LINK_TO.match(between):
             return None
     else:
         between = text[q.end:p.start]
+        if p.role == "level" and p.unit == q.unit and _LINK_FROM.match(between):
+            return replace(q, previous=p.value, change_text=q.change_text or text[q.start:p.end])
         if p.role != "change" or not _LINK_UPDOWN.match(between):
             return None
     if p.unit == "%":

@@ -125,3 +125,20 @@ def test_missing_corpus_dir_is_one_line(tmp_path: Path, embedder: Embedder) -> N
     cfg = IndexConfig(corpus_dir=tmp_path / "nope", index_dir=tmp_path / "index")
     with pytest.raises(NewsqaError, match="does not exist"):
         update_index(cfg, embedder=embedder)
+
+
+def test_unchanged_files_are_not_read_again(fresh_cfg: IndexConfig, embedder: Embedder) -> None:
+    import os
+
+    from index.build import UpdateReport, scan_corpus
+
+    path = fresh_cfg.corpus_dir / "tencent.txt"
+    path.write_text(OTHER)
+    update_index(fresh_cfg, embedder=embedder)
+    stat = path.stat()
+    path.write_text(OTHER.replace("Tencent", "Tancent"))  # same size, then the old mtime back
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert "Tencent" in scan_corpus(fresh_cfg, UpdateReport())["tencent"].text  # from the index
+    assert "Tancent" in scan_corpus(fresh_cfg, UpdateReport(), cache={})["tencent"].text
+    os.utime(path)  # a real edit moves the mtime: read again and re-embedded
+    assert update_index(fresh_cfg, embedder=embedder).changed == ["tencent"]
