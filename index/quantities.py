@@ -21,14 +21,13 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-MAX_QUANTITIES = 20_000  # far beyond any article; bounds work on pathological input
+MAX_QUANTITIES = 5_000  # far beyond any article; bounds work on pathological input
+_CONTEXT = 100  # characters before a number searched for the words that qualify it
 _MAX_SENTENCE = 600  # longer "sentences" (no punctuation) are cut to a window
 _WINDOW = 240
 
 # --- units -----------------------------------------------------------------
 
-CURRENCY_WORDS: dict[str, str] = {"USD": "dollar", "CNY": "yuan", "HKD": "Hong Kong dollar",
-                                  "EUR": "euro", "GBP": "pound", "JPY": "yen"}
 TIME_UNITS = {"year": 1.0, "quarter": 4.0, "month": 12.0, "week": 52.0, "day": 365.0}
 _DOLLAR_CODES = {"US": "USD", "U.S.": "USD", "HK": "HKD", "A": "AUD", "AU": "AUD",
                  "C": "CAD", "CA": "CAD", "S": "SGD", "NZ": "NZD", "NT": "TWD",
@@ -58,7 +57,8 @@ _FACTORS = {"doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0, "
 # --- patterns ----------------------------------------------------------------
 
 _DIGITS = re.compile(r"(?<![\w.,/:\-−$€£¥])(?P<sign>[-−](?=\d))?(?P<num>\d+(?:,\d+)*(?:\.\d+)?)"
-                     r"|(?<=[$€£¥])(?P<sign2>[-−])?(?P<num2>\d+(?:,\d+)*(?:\.\d+)?)")
+                     r"|(?:(?<=[$€£¥])|(?<=RMB|CNY|USD|EUR|GBP|JPY|HKD|CHF|AUD|CAD|SGD))"
+                     r"(?P<sign2>[-−])?(?P<num2>\d+(?:,\d+)*(?:\.\d+)?)")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _ONES_ALT = "|".join(_ONES[1:])
 _WORDNUM = re.compile(
@@ -197,6 +197,7 @@ _PERIOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day", re.compile(r"(?i)\b(?:daily|per\s+day|a\s+day(?!\s+(?:ago|earlier|later))|"
                        r"each\s+day|every\s+day)\b")),
 ]
+_PERIOD_HINT = re.compile(r"(?i)year|quarter|month|week|day|annu|half|decade|q[1-4]")
 _ADJECTIVE_PERIOD = re.compile(r"(?i)quarterly|annual(?:ly)?|yearly|monthly|weekly|daily|"
                                r"semi-?annual(?:ly)?|half-year(?:ly)?")
 _YEAR_ON_YEAR = re.compile(r"(?i)annually|year[- ]on[- ]year")
@@ -281,8 +282,6 @@ class _Raw:
     value: float
     unit: str
     approx: str = ""
-    role: str = "level"
-    direction: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -378,6 +377,8 @@ def _read_digits(text: str, m: re.Match[str], yen: str) -> _Raw | None:
         if prefix.group("sign"):
             value = -value
         start = prefix.start()
+    elif start > 0 and text[start - 1].isalpha():
+        return None  # "XUSD5": letters glued to the number, no currency we know
     return _finish(text, start, end, value, currency, yen, digits=num)
 
 
@@ -650,8 +651,9 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _read_context(text: str, q: Quantity) -> Quantity:
-    clause_pre = text[q.clause_start:q.start]
-    has_change = bool(_CHANGE_CUES.search(q.clause))
+    pre_start = max(q.clause_start, q.start - _CONTEXT)  # bounded: regexes here are costly
+    clause_pre = text[pre_start:q.start]
+    has_change = bool(_CHANGE_CUES.search(text, pre_start, min(q.clause_end, q.end + _CONTEXT)))
     role, direction = "level", 0
     change_approx, change_text, factor = "", "", None
     if q.unit == "%":
@@ -659,7 +661,7 @@ def _read_context(text: str, q: Quantity) -> Quantity:
         am = _CHANGE_AFTER.match(text, q.end, q.clause_end)
         if vm and not _TO_BEFORE.search(clause_pre):
             role, direction = "change", _direction(vm.group("verb"))
-            change_text = text[q.clause_start + vm.start():q.end]
+            change_text = text[pre_start + vm.start():q.end]
         elif am and am.group("verb").lower() not in ("more", "less"):
             role, direction = "change", _direction(am.group("verb"))
             change_text = text[q.start:am.end()]
@@ -668,7 +670,7 @@ def _read_context(text: str, q: Quantity) -> Quantity:
         am = _CHANGE_AFTER.match(text, q.end, q.clause_end)
         if vm:
             role, direction = "change", _direction(vm.group("verb"))
-            change_text = text[q.clause_start + vm.start():q.end]
+            change_text = text[pre_start + vm.start():q.end]
         elif am:
             role, direction = "change", _direction(am.group("verb"))
             change_text = text[q.start:am.end()]
@@ -678,7 +680,7 @@ def _read_context(text: str, q: Quantity) -> Quantity:
         if factor is not None:
             change_approx = _APPROX_WORDS.get(re.sub(r"\s+", " ", (fm.group("approx") or "")
                                                      .lower()), "")
-            change_text = text[q.clause_start + fm.start():q.clause_start + fm.start()
+            change_text = text[pre_start + fm.start():pre_start + fm.start()
                                + len(fm.group(0).rstrip())].rstrip()
             change_text = re.sub(r"\s+to$", "", change_text)
     count, unit, ptext, in_period = _period(text, q, has_change)
@@ -710,6 +712,10 @@ def _period(text: str, q: Quantity, has_change: bool) -> tuple[float, str, str, 
     in_period = False
     for scope_start, scope_end, wide in ((q.clause_start, q.clause_end, False),
                                          (q.sentence_start, q.sentence_end, True)):
+        scope_start = max(scope_start, q.start - 2 * _CONTEXT)
+        scope_end = min(scope_end, q.end + 2 * _CONTEXT)
+        if not _PERIOD_HINT.search(text, scope_start, scope_end):
+            continue  # one cheap scan spares ten costly ones
         for kind, pattern in _PERIOD_PATTERNS:
             for m in pattern.finditer(text, scope_start, scope_end):
                 ms, me = m.start(), m.end()
