@@ -17,6 +17,7 @@ import math
 import re
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -153,8 +154,9 @@ _FACTOR_BEFORE = re.compile(
 _FROM_TO = re.compile(r"(?i)\bfrom\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?$")
 _EQUIV_BETWEEN = re.compile(
     r"(?i)^(?:\s*\(\s*(?:about|around|roughly|approximately|some|or|equivalent\s+to|~)?\s*"
-    r"|\s*,?\s+or\s+(?:about\s+|around\s+|roughly\s+|some\s+|approximately\s+)?)$")
-_EQUIV_AFTER = re.compile(r"^\s*[),]|^\s*$|^\s+[a-z]")
+    r"|\s*,?\s+or\s+(?:about\s+|around\s+|roughly\s+|some\s+|approximately\s+)?"
+    r"|[^\d.;()]{0,60},\s+(?:or\s+)?(?:about|around|roughly|approximately|some|equivalent\s+to)\s+)$")
+_EQUIV_AFTER = re.compile(r"^\s*[),.;]|^\s*$|^\s+[a-z]")
 _LINK_TO = re.compile(rf"(?i)^[^.;\d]{{0,60}}?\bto\s+{_FILLER_APPROX}$")
 _LINK_PP = r"(?:\s+(?:in|for|during|over|at|on)\b[^.;\d,()]{0,40})?"  # "in the fourth quarter"
 _LINK_UPDOWN = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:up|down|higher|lower)\s+(?:by\s+)?|an?\s+"
@@ -203,9 +205,10 @@ _ADJECTIVE_PERIOD = re.compile(r"(?i)quarterly|annual(?:ly)?|yearly|monthly|week
 _YEAR_ON_YEAR = re.compile(r"(?i)annually|year[- ]on[- ]year")
 _CLAUSE_BOUNDARY = re.compile(r"[,;:](?=\s)|\s[-—–]\s|—")
 _SUBJECT_STARTS = frozenset("""the a an its their his her our my your it they we he she i this
-that these those some many most all each every both net total one two no""".split())  # noqa: SIM905
-_CONNECTIVE = re.compile(r"(?i)^(?:with|which|who|whose|including|includes|or|and|but|"
-                         r"while|whereas|compared|from|to|up|down|after|before|against|"
+that these those some many most all each every both net total one two no while whereas but
+although though because when as and""".split())  # noqa: SIM905 (a clause of its own follows)
+_CONNECTIVE = re.compile(r"(?i)^(?:with|which|who|whose|including|includes|or|"
+                         r"compared|from|to|up|down|after|before|against|"
                          r"versus|than|representing|equivalent|accounting|making|"
                          r"bringing|taking)\b")
 
@@ -610,7 +613,8 @@ def _clause_of(text: str, ss: int, se: int, qs: int, qe: int,
             if k == 0 or len(added.split()) >= 6 or not added[:1].islower():
                 break
             k -= 1
-    return _trim(text, segs[k][0], segs[last][1])
+    cs, ce = _trim(text, segs[k][0], segs[last][1])
+    return min(cs, qs), max(ce, qe)  # trimming never cuts into the number ("-0")
 
 
 def _needs_context(piece: str) -> bool:
@@ -777,8 +781,9 @@ def _word_or_digits(token: str) -> float | None:
 def _link(text: str, qs: list[Quantity]) -> list[Quantity]:
     """Join a conversion to its original, a change to the level it led to."""
     out = list(qs)
-    for i in range(len(out) - 1):
-        a, b = out[i], out[i + 1]
+    numbers = [k for k, q in enumerate(out) if q.role != "period"]  # "five years" sits between
+    for i, j in pairwise(numbers):
+        a, b = out[i], out[j]
         if a.sentence_start != b.sentence_start:
             continue
         between = text[a.end:b.start]
@@ -789,7 +794,7 @@ def _link(text: str, qs: list[Quantity]) -> list[Quantity]:
                              period_count=a.period_count or b.period_count,
                              period_unit=a.period_unit or b.period_unit,
                              period_text=a.period_text or b.period_text)
-            out[i + 1] = replace(b, equiv_value=a.value, equiv_unit=a.unit, equiv_text=a.text,
+            out[j] = replace(b, equiv_value=a.value, equiv_unit=a.unit, equiv_text=a.text,
                                  equiv_start=a.start, equiv_end=a.end, role=a.role,
                                  period_count=a.period_count or b.period_count,
                                  period_unit=a.period_unit or b.period_unit,
@@ -805,10 +810,9 @@ def _link(text: str, qs: list[Quantity]) -> list[Quantity]:
             if out[i] is not q:
                 break
         q = out[i]
-        if q.previous is None and i + 1 < len(out):
-            p = out[i + 1]
-            if p.sentence_start == q.sentence_start:
-                out[i] = _link_pair(text, p, q, before=False) or q
+        after = next((out[k] for k in range(i + 1, len(out)) if out[k].role != "period"), None)
+        if q.previous is None and after is not None and after.sentence_start == q.sentence_start:
+            out[i] = _link_pair(text, after, q, before=False) or q
     return out
 
 

@@ -121,7 +121,7 @@ def _exchange_rate(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | No
 
 def _rate(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
     """ "Per year": spread a total stated over a longer period evenly."""
-    op = m.best(intent.phrases[0], _amounts(ops, changes=True, measure=intent.measure),
+    op = m.best(intent.phrases[0], _amounts(ops, measure=intent.measure),
                 _prefer_currency(intent.currency))
     target = 1 / TIME_UNITS[intent.period]
     years = _years(op.q) if op else None
@@ -164,12 +164,13 @@ def _before(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
         return None  # no change stated, or the earlier value is stated outright
     q = op.q
     label = label_text(f"{intent.phrases[0]} before the change")
+    inputs = [(op, 1)] + [(p, -1) for p in _change_partner(op, ops)]
     if q.factor is not None and q.factor > 0:
-        calc = _Calc(label, q.value / q.factor, q.unit, _undo_factor(q), [(op, 1)])
+        calc = _Calc(label, q.value / q.factor, q.unit, _undo_factor(q), inputs)
     elif q.delta is not None:
         sign = "-" if q.delta >= 0 else "+"
         calc = _Calc(label, q.value - q.delta, q.unit,
-                     f"{q.text} {sign} {amount(abs(q.delta), q.unit)}", [(op, 1)])
+                     f"{q.text} {sign} {amount(abs(q.delta), q.unit)}", inputs)
     else:
         return None
     calc.bound = _change_bound(q, before=True)
@@ -210,6 +211,7 @@ def _change(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
     elif q.factor is not None and q.factor > 0:
         before = q.value / q.factor
         how = f"{q.text} - {_undo_factor(q)}"
+        inputs += [(p, 1) for p in _change_partner(op, ops)]
     elif q.delta is not None and not intent.percent:
         return None  # stated outright
     elif q.delta is not None:
@@ -221,7 +223,8 @@ def _change(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
         if before == 0 or "%" in q.change_text:
             return None  # zero base, or the percentage is stated outright
         value = (q.value / before - 1) * 100
-        how = f"({plain(q.factor)} - 1) × 100" if q.previous is None and q.factor else \
+        how = f"({plain(q.factor)} - 1) × 100 ({q.change_text})" if q.previous is None \
+            and q.factor else \
             f"({q.text} / {amount(before, q.unit)} - 1) × 100"
         calc = _Calc(label, value, "%", how, inputs)
     else:
@@ -232,7 +235,7 @@ def _change(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
 
 def _two(intent: Intent, ops: list[Operand], m: Matcher,
          allow_percent: bool) -> tuple[Operand, Operand, list[str]] | None:
-    pool = [op for op in _amounts(ops, percent=allow_percent, changes=True,
+    pool = [op for op in _amounts(ops, percent=allow_percent,
                                   measure=intent.measure)
             if not (op.q.unit == "%" and op.q.role == "change")]  # growth rates
     first, second = intent.phrases[0], intent.phrases[1]
@@ -282,7 +285,7 @@ def _share(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
 
 
 def _sum(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
-    pool = _amounts(ops, changes=True, measure=intent.measure)
+    pool = _amounts(ops, measure=intent.measure)
     chosen: list[Operand] = []
     for k, phrase in enumerate(intent.phrases):
         others = intent.phrases[:k] + intent.phrases[k + 1:]
@@ -301,7 +304,7 @@ def _sum(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
 
 
 def _convert(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
-    op = m.best(intent.phrases[0], _amounts(ops, changes=True, measure=intent.measure))
+    op = m.best(intent.phrases[0], _amounts(ops, measure=intent.measure))
     if op is None or not op.q.is_money or op.q.unit == intent.currency:
         return None
     if op.q.equiv_unit == intent.currency:
@@ -320,8 +323,7 @@ _HANDLERS: dict[str, Callable[[Intent, list[Operand], Matcher], _Calc | None]] =
 # --- units, currencies and periods ---------------------------------------------------
 
 
-def _amounts(ops: list[Operand], percent: bool = False, changes: bool = False,
-             measure: str = "") -> list[Operand]:
+def _amounts(ops: list[Operand], percent: bool = False, measure: str = "") -> list[Operand]:
     """Operands that can be added or divided: money, counts (and % when asked).
 
     "How much" asks for money and "how many" for a count, so the other kind is left out.
@@ -335,8 +337,6 @@ def _amounts(ops: list[Operand], percent: bool = False, changes: bool = False,
         if "/" in q.unit or q.unit == "x" or (q.unit == "%" and not percent):
             continue
         if q.unit.rstrip("s") in TIME_UNITS or q.unit == "times":
-            continue
-        if q.role == "change" and not changes:
             continue
         out.append(op)
     return out
@@ -368,6 +368,12 @@ def _earlier(op: Operand, ops: list[Operand]) -> Operand | None:
     return next((o for o in ops if o.article_id == op.article_id
                  and o.q.sentence_start == op.q.sentence_start and o.q.unit == op.q.unit
                  and o.q.value == op.q.previous and o.q.start != op.q.start), None)
+
+
+def _change_partner(op: Operand, ops: list[Operand]) -> list[Operand]:
+    """The stated change a level came from ("up 94%" for "$35.1 billion, up 94%")."""
+    return [o for o in ops if o.article_id == op.article_id and o.q.role == "change"
+            and o.q.sentence_start == op.q.sentence_start and o.q.text in op.q.change_text][:1]
 
 
 def _twin(op: Operand, ops: list[Operand]) -> Operand | None:

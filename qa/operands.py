@@ -23,7 +23,8 @@ Embed = Callable[[list[str]], np.ndarray]
 MIN_SCORE = 0.55  # below this, the best match is a guess
 MIN_SCORE_LEXICAL = 0.6  # the same floor when no embedding model is given
 MIN_MARGIN = 0.04  # the best must beat a different runner-up by this much
-_LEXICAL_WEIGHT = 0.2
+_SENTENCE_WEIGHT = 0.05  # the phrase's words anywhere in the sentence
+_CLAUSE_WEIGHT = 0.15  # ... in the clause that holds the number
 _TERM_WEIGHT = 0.15  # "capital expenditure" as a term, not two stray words
 _MODIFIER_PENALTY = 0.25  # "online sales" asked as "sales"
 _NEUTRAL = frozenset("""quarterly annual yearly monthly weekly daily latest recent total overall
@@ -38,13 +39,17 @@ _ORG = re.compile(r"(?P<name>(?:[A-Z][\w&.-]*\s+)*[A-Z][\w&.-]*)(?:\s+(?:Inc|Ltd
                   r"|\b[Rr]ivals?\s+(?P<rival>(?:[A-Z][\w&.-]*\s*)+)")
 _NOT_A_NOUN_PHRASE = re.compile(r"(?i)\b(?:to|on|in|of|for|from|by|with|at|did|does|do|was|"
                                 r"were|is|are|has|have|had)\b")
+_BREAK = re.compile(r"[,;]\s|\s(?:and|while|but|whereas)\s")
 _LOCAL_WEIGHT = 0.1  # words right next to the number: "1,100 stores in central Europe"
-_LEXICAL_MAX = _LEXICAL_WEIGHT + _LOCAL_WEIGHT + _TERM_WEIGHT
+_LEXICAL_MAX = _SENTENCE_WEIGHT + _CLAUSE_WEIGHT + _LOCAL_WEIGHT + _TERM_WEIGHT
 _NAME_PENALTY = 0.25
+_NAME_BONUS = 0.15
 _STOP = frozenset(
     """the and for with that this from into over than what which does did
 has have had was were are is its their his her our how much many more less about per new
-plan plans planned total amount value figure number level size""".split()  # noqa: SIM905
+plan plans planned total amount value figure number level size while whereas although though
+because since after before during until unless also said says say just only still even
+then when where who whom whose there here""".split()  # noqa: SIM905
 )
 
 
@@ -98,6 +103,8 @@ class Matcher:
             score = score + d if self.embed else score / _LEXICAL_MAX
             if names and _about_someone_else(op.q.sentence, names, others):
                 score -= _NAME_PENALTY
+            elif others and names & _names(op.q.sentence, first=True):
+                score += _NAME_BONUS  # two companies compared: naming ours tells them apart
             out.append(float(score))
         return out
 
@@ -114,20 +121,27 @@ class Matcher:
         if top_score < floor:
             return None
         top = pool[top_i]
-        rivals = [s for s, i in scored[1:] if not pool[i].same_item(top)
-                  and not _same_value(pool[i], top) and not _earlier_level(pool[i], top)]
+        # The number, its stated conversion, its change and its earlier level are one
+        # fact: they are not rivals, and the level it reached stands for them all.
+        group = {i for _, i in scored if i == top_i or _related(pool[i], top)}
+        rivals = [s for s, i in scored if i not in group and not _same_value(pool[i], top)]
         if rivals and top_score - rivals[0] < MIN_MARGIN:
             return None
-        if prefer is not None:  # among the number and its stated conversions
-            twins = [pool[i] for s, i in scored if pool[i].same_item(top)]
-            return max(twins, key=lambda op: (prefer(op), -op.q.start))
-        return top
+        rank = {i: k for k, (_, i) in enumerate(scored)}
+
+        def key(i: int) -> tuple[bool, int, bool, int]:
+            op = pool[i]
+            changed = op.q.factor is not None or op.q.delta is not None or (
+                op.q.previous is not None)
+            return (op.q.role == "level", prefer(op) if prefer else 0, changed, -rank[i])
+
+        return pool[max(group, key=key)]
 
     def _dense(self, phrase: str, pool: Sequence[Operand]) -> list[float]:
         """Cosine to each clause, averaged over the phrase with and without its names.
 
         Without the names, "Tesco's sales" is matched on "sales"; a clause that merely
-        names Tesco does not win on the name alone (names are checked separately).
+        names Tesco does not win on the name alone (names are weighed separately).
         """
         if self.embed is None:
             return [0.0] * len(pool)
@@ -135,8 +149,7 @@ class Matcher:
             self._vectors = _as_rows(self.embed(list(self._clauses)))
         bare = _strip_names(phrase)
         queries = [phrase, bare] if bare and bare != phrase else [phrase]
-        q = _as_rows(self.embed(queries))
-        sims = (self._vectors @ q.T).mean(axis=1)
+        sims = (self._vectors @ _as_rows(self.embed(queries)).T).mean(axis=1)
         return [float(sims[self._clauses[op.q.clause]]) for op in pool]
 
 
@@ -148,10 +161,12 @@ def _strip_names(phrase: str) -> str:
 
 
 def _local_texts(operands: list[Operand]) -> dict[int, str]:
-    """The words between a number and its neighbours in the same clause.
+    """The words around each number, up to a comma, "and"/"while" or another number.
 
     Two numbers in one clause ("2,900 stores in Britain and 1,100 stores in central
-    Europe") share a clause embedding; the words next to each tell them apart.
+    Europe"; "net profit rose 34% to 40.3 billion yuan, while revenue climbed to 777
+    billion yuan") share a clause embedding; the words next to each tell them apart.
+    A number's own change or stated conversion does not cut its window.
     """
     by_sentence: dict[tuple[str, int], list[Operand]] = {}
     for op in operands:
@@ -161,13 +176,28 @@ def _local_texts(operands: list[Operand]) -> dict[int, str]:
         ops.sort(key=lambda o: o.q.start)
         for k, op in enumerate(ops):
             q = op.q
+            base = q.sentence_start
             lo = max([q.clause_start] + [o.q.end for o in ops[:k]
-                                         if o.q.end <= q.start and not o.same_item(op)])
+                                         if o.q.end <= q.start and not _related(o, op)])
             hi = min([q.clause_end] + [o.q.start for o in ops[k + 1:]
-                                       if o.q.start >= q.end and not o.same_item(op)])
-            lo, hi = max(lo, q.sentence_start), min(max(hi, q.end), q.sentence_end)
-            out[id(op)] = q.sentence[lo - q.sentence_start:hi - q.sentence_start]
+                                       if o.q.start >= q.end and not _related(o, op)])
+            cuts = [m.end() + base for m in _BREAK.finditer(q.sentence, lo - base,
+                                                            q.start - base)]
+            lo = max([lo, *cuts])
+            after = _BREAK.search(q.sentence, q.end - base, max(q.end, hi) - base)
+            hi = after.start() + base if after else hi
+            lo, hi = max(lo, base), min(max(hi, q.end), q.sentence_end)
+            out[id(op)] = q.sentence[lo - base:hi - base]
     return out
+
+
+def _related(a: Operand, b: Operand) -> bool:
+    """One states b's conversion, change or earlier level: they belong together."""
+    if a.same_item(b) or _earlier_level(a, b):
+        return True
+    return (a.article_id == b.article_id and a.q.sentence_start == b.q.sentence_start
+            and ((a.q.role == "change" and a.q.text in b.q.change_text)
+                 or (b.q.role == "change" and b.q.text in a.q.change_text)))
 
 
 def _as_rows(x: np.ndarray) -> np.ndarray:
@@ -217,15 +247,17 @@ def _lexical(words: list[str], q: Quantity, local: str, simple: bool) -> float:
     wanted = set(words)
     sentence = {stem for _, stem in _content(q.sentence)}
     near = {stem for _, stem in _content(local)}
-    score = _LEXICAL_WEIGHT * len(wanted & sentence) / len(wanted)
-    score += _LOCAL_WEIGHT * len(wanted & near) / len(wanted)
     clause = _tokens(q.clause)
     stems = [stem for word, stem in clause if _is_content(word)]
+    score = _SENTENCE_WEIGHT * len(wanted & sentence) / len(wanted)
+    score += _CLAUSE_WEIGHT * len(wanted & set(stems)) / len(wanted)
+    score += _LOCAL_WEIGHT * len(wanted & near) / len(wanted)
     pairs = set(pairwise(words))
     if pairs:
         score += _TERM_WEIGHT * len(pairs & set(pairwise(stems))) / len(pairs)
     heads = [i for i, (_, stem) in enumerate(clause) if stem == words[-1]]
-    if simple and heads and all(_foreign_modifier(clause[i - 1] if i else None, wanted) for i in heads):
+    if simple and heads and all(_foreign_modifier(clause[i - 1] if i else None, wanted)
+                                for i in heads):
         score -= _MODIFIER_PENALTY
     return score
 

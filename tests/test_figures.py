@@ -16,6 +16,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
@@ -224,6 +226,24 @@ CASES: list[tuple[tuple[str, ...], str, float, str, str]] = [
     (("zalando_no_rate",), "How many times larger is Zalando's revenue than its net income?",
      52, "x", "€50 million"),
     (("zalando_no_rate",), "What is Zalando's annualised revenue?", 10.4e9, "EUR", "€2.6 billion"),
+    (("byd_yuan",), "How much did BYD's revenue increase?", 175e9, "CNY",
+     "from 602 billion yuan"),
+    (("byd_yuan",), "By what percentage did BYD's revenue increase?", (777 / 602 - 1) * 100,
+     "%", "777 billion yuan from 602 billion yuan"),
+    (("byd_yuan",), "What was BYD's net profit a year earlier?", 40.3e9 / 1.34, "CNY",
+     "rose 34% to 40.3 billion yuan"),
+    (("byd_yuan",), "How much will BYD spend on research per year in Hong Kong dollars?",
+     21.6e9, "HKD", "roughly HK$108 billion"),
+    (("byd_yuan",), "What exchange rate between the yuan and the Hong Kong dollar does the "
+     "article imply?", 1.08, "HKD/CNY", "100 billion yuan"),
+    (("nvidia_dollars",), "What was Nvidia's revenue a year ago?", 35.1e9 / 1.94, "USD",
+     "$35.1 billion, up 94% from a year ago"),
+    (("nvidia_dollars",), "What percentage of Nvidia's revenue does data center revenue "
+     "represent?", 30.8 / 35.1 * 100, "%", "Data center revenue rose 112% to $30.8 billion"),
+    (("nvidia_dollars",), "How many times larger is Nvidia's quarterly revenue than AMD's?",
+     35.1 / 6.8, "x", "Rival AMD reported quarterly revenue of $6.8 billion"),
+    (("nvidia_dollars",), "How much did Nvidia return to shareholders per month?",
+     11.2e9 / 9, "USD", "in the first nine months"),
     # two articles: a ratio across them, and a rate stated in the other one
     (("siemens_euros", "zalando_no_rate"),
      "How many times larger is Siemens' quarterly revenue than Zalando's quarterly revenue?",
@@ -262,6 +282,9 @@ NO_FIGURE: list[tuple[tuple[str, ...], str]] = [
     (("zalando_no_rate",), "What is the exchange rate between the euro and the dollar?"),
     (("tesco_pounds", "siemens_euros"),  # pounds against euros: no rate for that pair
      "How many times larger is Siemens' quarterly revenue than Tesco's quarterly sales?"),
+    (("byd_yuan",), "What is BYD's net profit in US dollars?"),  # only a HK$ rate is stated
+    (("byd_yuan",), "How many more cars did BYD sell than Tesla?"),  # vehicles vs cars
+    (("nvidia_dollars",), "By what percentage did Nvidia's revenue grow?"),  # stated: 94%
     (("sony_yen",), "Who runs Sony?"),
     (("sony_yen",), "How many times has Sony raised its forecast?"),
 ]
@@ -335,3 +358,24 @@ def test_empty_and_odd_inputs(embed: Embed) -> None:
 def test_question_kinds(question: str, kind: str | None) -> None:
     intent = parse_intent(question)
     assert (intent.kind if intent else None) == kind
+
+
+_WORDS = st.sampled_from([
+    "How much", "how many times", "larger", "than", "per year", "a quarter", "annualised",
+    "before it halved", "a year ago", "what percentage of", "does", "represent", "together",
+    "and", "in dollars", "in yuan", "exchange rate", "Alibaba's", "Tencent's", "capital",
+    "expenditure", "net income", "AI", "?", ",", "compared with", "difference between",
+    "by how much did", "fall", "increase",
+])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.one_of(_WORDS, st.text(max_size=6)), max_size=14).map(" ".join))
+def test_property_any_question_gives_checkable_figures_or_none(question: str) -> None:
+    seed = load(SEED)
+    quantities = _POOLS.setdefault(seed.id, pool(seed))
+    for fig in compute_figures(question, quantities):
+        check_figure(fig, [seed])
+
+
+_POOLS: dict[str, list[tuple[str, Quantity]]] = {}
