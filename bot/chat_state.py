@@ -1,7 +1,8 @@
-"""What the bot keeps between updates: the engine, its thread, rate limits, open buttons.
+"""What the bot keeps between updates: the engine, its threads, rate limits, open buttons.
 
 Everything here is bounded so a long-running bot does not grow: old rate-limit entries
-are swept and only the newest questions keep a "more passages" button alive.
+are swept, only the newest questions keep a "more passages" button alive, and a chat's
+typing loop leaves with its last question.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from telegram.ext import ContextTypes
 
+from bot.sending import Typing
 from bot.settings import Settings
 
 if TYPE_CHECKING:
@@ -79,9 +81,14 @@ class BotState:
 
     settings: Settings
     engine: Engine
-    executor: ThreadPoolExecutor
+    executor: ThreadPoolExecutor  # questions: one at a time, off the event loop
     limiter: RateLimiter
     pending: OrderedDict[str, str] = field(default_factory=OrderedDict)
+    # Adding articles (a fetch may take seconds) waits on its own thread, not the questions'.
+    admin_executor: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="newsqa-admin"))
+    typing: Typing = field(default_factory=Typing)
+    started: float = field(default_factory=time.monotonic)
 
     def remember(self, question: str) -> str:
         """A short id for `question`, small enough for callback_data (64 bytes)."""
@@ -98,6 +105,15 @@ class BotState:
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run engine work on the engine's own thread, never on the event loop."""
         return await asyncio.get_running_loop().run_in_executor(self.executor, fn, *args)
+
+    async def run_admin(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run an add or a reindex on the admin thread: one at a time, questions go on."""
+        return await asyncio.get_running_loop().run_in_executor(self.admin_executor, fn, *args)
+
+    def shutdown(self) -> None:
+        """Let running work finish; queued admin work is dropped."""
+        self.admin_executor.shutdown(wait=True, cancel_futures=True)
+        self.executor.shutdown(wait=True)
 
 
 def get_state(context: ContextTypes.DEFAULT_TYPE) -> BotState:

@@ -1,8 +1,8 @@
 """What the bot does with each update: commands, questions, buttons, strangers, errors.
 
 Questions run on the engine's thread (see chat_state) so the event loop stays free for
-other chats. The allowlist is a TypeHandler in group -1: it sees every update,
-callback queries included, before any other handler.
+other chats; the engine picks up a newly published index before each one. Who may do
+what is in bot/access.py; admin work (adding articles, /reindex, /status) in bot/admin.py.
 """
 
 from __future__ import annotations
@@ -13,19 +13,21 @@ import logging
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, MessageEntityType
 from telegram.error import TelegramError
-from telegram.ext import ApplicationHandlerStop, ContextTypes
+from telegram.ext import ContextTypes
 
+from bot.access import PRIVATE as PRIVATE
+from bot.access import is_admin
 from bot.chat_state import BotState, get_state
 from bot.html_split import pack
 from bot.render_html import render_answer, render_more
-from bot.sending import reply, typing
+from bot.sending import reply
 from index.errors import NewsqaError, QuestionError
+from index.metadata import ArticleInfo
 from qa.answer import Answer
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
 
-PRIVATE = "Sorry, this bot is private."
 WRONG = "Something went wrong. Please try again later."
 NOT_TEXT = "I can only read text. Please type your question."
 UNAVAILABLE = "The articles are not available right now. Please try again later."
@@ -38,40 +40,10 @@ HELP = (
     "Send me a question about the news articles I know and I answer with quotes from them.\n\n"
     "/ask QUESTION: ask (in groups, or mention me)\n"
     "/sources: the articles I have read\n"
+    "/status: the index I answer from\n"
     "/help: this text"
 )
-
-
-def is_allowed(state: BotState, update: Update) -> bool:
-    """True when no allowlist is set, or the user or the chat is on it (or is an admin)."""
-    allowed = set(state.settings.allowed_ids)
-    if not allowed:
-        return True
-    allowed |= set(state.settings.admin_ids)
-    ids = {x.id for x in (update.effective_user, update.effective_chat) if x is not None}
-    return bool(ids & allowed)
-
-
-async def gate(update: object, context: Context) -> None:
-    """Group -1: strangers get one polite line, then nothing else runs for them."""
-    state = get_state(context)
-    if not isinstance(update, Update) or is_allowed(state, update):
-        return
-    if update.callback_query:
-        with contextlib.suppress(TelegramError):
-            await update.callback_query.answer(PRIVATE, show_alert=True)
-    elif update.message and _worth_replying(update.message):
-        who = update.effective_user or update.message.chat
-        if state.limiter.check(who.id).allowed:  # a flood of strangers is not echoed
-            await reply(update.message, [PRIVATE])
-    raise ApplicationHandlerStop
-
-
-def _worth_replying(message: Message) -> bool:
-    """In groups only commands get an answer, so strangers' chatter is not flooded."""
-    return message.chat.type == ChatType.PRIVATE or bool(
-        message.text and message.text.startswith("/")
-    )
+ADMIN_HELP = "\n\nAs an admin: send me a link or a .txt/.md/.html file to add an article; /reindex"
 
 
 async def start(update: Update, context: Context) -> None:
@@ -83,12 +55,14 @@ async def start(update: Update, context: Context) -> None:
 
 
 async def help_command(update: Update, context: Context) -> None:
-    await reply(update.effective_message, pack([[("", HELP)]]))
+    extra = ADMIN_HELP if is_admin(get_state(context), update) else ""
+    await reply(update.effective_message, pack([[("", HELP + extra)]]))
 
 
 async def sources(update: Update, context: Context) -> None:
+    """The articles of the newest published index, so an added one shows at once."""
     state = get_state(context)
-    articles = await state.run(state.engine.articles)
+    articles = await state.run(_refreshed_articles, state)
     if not articles:
         await reply(update.effective_message, ["No articles are indexed yet."])
         return
@@ -141,7 +115,7 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     state, message = get_state(context), update.effective_message
     if message is None or not await _within_rate(state, update, message):
         return
-    async with typing(context.bot, message.chat_id):
+    async with state.typing(context.bot, message.chat_id):
         try:
             answer = await state.run(_ask, state, question, state.settings.top_k)
         except QuestionError as exc:  # its one line is meant for the user
@@ -175,7 +149,7 @@ async def more_passages(update: Update, context: Context) -> None:
     with contextlib.suppress(TelegramError):
         await message.edit_reply_markup(reply_markup=None)
     top_k = state.settings.top_k
-    async with typing(context.bot, message.chat_id):
+    async with state.typing(context.bot, message.chat_id):
         answer = await state.run(_ask, state, question, 2 * top_k)
     await reply(message, render_more(answer, skip=top_k))
 
@@ -184,6 +158,11 @@ def _ask(state: BotState, question: str, top_k: int) -> Answer:
     """On the engine thread: pick up a newly published index, then answer."""
     state.engine.refresh()
     return state.engine.ask(question, top_k=top_k)
+
+
+def _refreshed_articles(state: BotState) -> list[ArticleInfo]:
+    state.engine.refresh()
+    return state.engine.articles()
 
 
 async def _within_rate(state: BotState, update: Update, message: Message | None) -> bool:

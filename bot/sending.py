@@ -1,15 +1,21 @@
-"""Sending to Telegram: HTML replies split over messages, and a typing indicator."""
+"""Sending to Telegram: HTML replies split over messages, and a typing indicator.
+
+The indicator is one loop per chat however many of its questions wait (`Typing`): a
+burst from one chat must not spend the bot's ~30 calls a second on repeated "typing…".
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
+from typing import ClassVar
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ChatAction, ParseMode
-from telegram.error import TelegramError
 
+log = logging.getLogger(__name__)
 TYPING_EVERY = 4.0  # a typing action shows for about five seconds
 
 
@@ -32,20 +38,67 @@ async def reply(
         )
 
 
+class _TypingLoop:
+    """Sends "typing…" every few seconds until stopped. Stopping never cuts a call short
+    (a cancelled request closes its connection, and the next call must open a new one):
+    the loop just ends after the call in flight."""
+
+    running: ClassVar[set[asyncio.Task[None]]] = set()  # strong references until each ends
+
+    def __init__(self, bot: Bot, chat_id: int) -> None:
+        self._stop = asyncio.Event()
+        task = asyncio.create_task(self._run(bot, chat_id))
+        self.running.add(task)
+        task.add_done_callback(self.running.discard)
+
+    async def _run(self, bot: Bot, chat_id: int) -> None:
+        while not self._stop.is_set():
+            try:
+                await bot.send_chat_action(chat_id, ChatAction.TYPING)
+            except Exception as exc:  # cosmetic: never worth an error (e.g. a client closed at shutdown)
+                log.debug("typing action failed: %s", exc)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), TYPING_EVERY)
+
+    def stop(self) -> None:
+        self._stop.set()
+
+
+def typing_loops() -> int:
+    """How many typing loops are still running (each ends soon after it is stopped)."""
+    return len(_TypingLoop.running)
+
+
 @contextlib.asynccontextmanager
 async def typing(bot: Bot, chat_id: int) -> AsyncIterator[None]:
     """Show "typing…" while the body runs, renewed before Telegram lets it lapse."""
-
-    async def keep_typing() -> None:
-        while True:
-            with contextlib.suppress(TelegramError):
-                await bot.send_chat_action(chat_id, ChatAction.TYPING)
-            await asyncio.sleep(TYPING_EVERY)
-
-    task = asyncio.create_task(keep_typing())
+    loop = _TypingLoop(bot, chat_id)
     try:
         yield
     finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+        loop.stop()
+
+
+class Typing:
+    """`typing` shared per chat: the loop starts with the chat's first waiting question and
+    stops with its last. Entries leave with their last user, so this stays small."""
+
+    def __init__(self) -> None:
+        self._chats: dict[int, tuple[int, _TypingLoop]] = {}
+
+    def __len__(self) -> int:
+        return len(self._chats)
+
+    @contextlib.asynccontextmanager
+    async def __call__(self, bot: Bot, chat_id: int) -> AsyncIterator[None]:
+        users, loop = self._chats.get(chat_id, (0, None))
+        self._chats[chat_id] = (users + 1, loop or _TypingLoop(bot, chat_id))
+        try:
+            yield
+        finally:
+            users, loop = self._chats[chat_id]
+            if users > 1:
+                self._chats[chat_id] = (users - 1, loop)
+            else:
+                del self._chats[chat_id]
+                loop.stop()

@@ -44,7 +44,9 @@ class Settings(BaseSettings):
     allowed_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="user or chat ids allowed to use the bot; empty = all"
     )
-    admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list, description="ids allowed to add articles")
+    admin_ids: Annotated[list[int], NoDecode] = Field(
+        default_factory=list, description="user ids allowed to add articles and /reindex"
+    )
     rate_limit_per_minute: int = Field(20, ge=1, description="questions per user per minute")
     allow_private_urls: bool = Field(False, description="let `add` fetch loopback/private URLs")
 

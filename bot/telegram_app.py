@@ -1,8 +1,9 @@
 """The Telegram bot: a python-telegram-bot `Application` around one newsqa `Engine`.
 
 Long polling by default, a webhook when `NEWSQA_WEBHOOK_URL` is set; any Bot API
-server through `NEWSQA_TELEGRAM_BASE_URL`. Flood limits (429 retry_after) and passing
-server or network failures are retried by the rate limiter, so an answer is sent once.
+server through `NEWSQA_TELEGRAM_BASE_URL` (its files from the matching `/file/bot` URL).
+Flood limits, server errors, timeouts and dropped links are retried with back-off (see
+bot/retry.py for what that promises about duplicates).
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from telegram import Bot, BotCommand, Update
-from telegram.error import BadRequest, InvalidToken, NetworkError, TimedOut
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     CallbackQueryHandler,
@@ -28,9 +28,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot import handlers
+from bot import access, admin, handlers
 from bot.chat_state import STATE_KEY, BotState, RateLimiter
 from bot.logsafe import install_redaction, redact
+from bot.retry import Network, RetryingRateLimiter
 from bot.settings import Settings
 from index.errors import NewsqaError
 
@@ -44,38 +45,18 @@ COMMANDS = (
     ("start", "what this bot is, with examples"),
     ("ask", "ask a question (in groups)"),
     ("sources", "the articles it has read"),
+    ("status", "the index it answers from"),
     ("help", "how to use it"),
 )
-MAX_RETRIES = 3
 REJECTED = "the Bot API server rejected TELEGRAM_BOT_TOKEN"
 ENGINE_THREADS = 1  # the engine is not promised thread-safe; torch uses the cores anyway
 
 
-class RetryingRateLimiter(AIORateLimiter):
-    """AIORateLimiter (which only retries 429s) that also retries 5xx and dropped links.
-
-    Bad requests are final, and a timed-out call may have been delivered, so neither is
-    repeated: a retry must never send an answer twice.
-    """
-
-    def __init__(self, max_retries: int = MAX_RETRIES, backoff: float = 0.5, **kw: Any) -> None:
-        super().__init__(max_retries=max_retries, **kw)
-        self.network_retries = max_retries
-        self.backoff = backoff
-
-    async def process_request(self, *args: Any, **kwargs: Any) -> Any:
-        for attempt in range(self.network_retries + 1):
-            try:
-                return await super().process_request(*args, **kwargs)
-            except (BadRequest, TimedOut):
-                raise
-            except NetworkError as exc:
-                if attempt == self.network_retries:
-                    raise
-                delay = self.backoff * 2**attempt
-                log.warning("Bot API call failed (%s); retrying in %.1f s", exc, delay)
-                await asyncio.sleep(delay)
-        raise AssertionError("unreachable")
+def file_base_url(base_url: str) -> str:
+    """Where the server serves files: `https://api.telegram.org/bot` gives
+    `https://api.telegram.org/file/bot`, and likewise for a self-hosted server."""
+    head, _, last = base_url.rstrip("/").rpartition("/")
+    return f"{head}/file/{last}"
 
 
 def bot_token(settings: Settings) -> str:
@@ -114,9 +95,10 @@ def check_token(settings: Settings) -> str:
 
 
 def build_application(
-    settings: Settings, engine: Engine, *, own_engine: bool = False
+    settings: Settings, engine: Engine, *, own_engine: bool = False, network: Network | None = None
 ) -> Application:
     """The Application with every handler; `own_engine` closes the engine at shutdown."""
+    network = network or Network()
     token = bot_token(settings)
     install_redaction(
         token, settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
@@ -132,7 +114,7 @@ def build_application(
         await app.bot.set_my_commands([BotCommand(c, d) for c, d in COMMANDS])
 
     async def post_shutdown(app: Application) -> None:
-        state.executor.shutdown(wait=True)
+        state.shutdown()
         if own_engine:
             engine.close()
 
@@ -140,7 +122,12 @@ def build_application(
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_base_url)
-        .rate_limiter(RetryingRateLimiter())
+        .base_file_url(file_base_url(settings.telegram_base_url))
+        .read_timeout(network.read_timeout)
+        .connect_timeout(network.connect_timeout)
+        .get_updates_read_timeout(network.poll_read_timeout)
+        .get_updates_connect_timeout(network.connect_timeout)
+        .rate_limiter(RetryingRateLimiter(network))
         .concurrent_updates(True)
         .post_init(post_init)
         .post_shutdown(post_shutdown)
@@ -152,15 +139,21 @@ def build_application(
 
 
 def add_handlers(app: Application) -> None:
-    """The allowlist first (group -1), then commands, questions, buttons and the rest."""
+    """The allowlist first (group -1), then commands, admins' links and files, questions,
+    buttons and the rest. In one group the first matching handler wins."""
     new = filters.UpdateType.MESSAGE
-    app.add_handler(TypeHandler(Update, handlers.gate), group=-1)
+    private = new & filters.ChatType.PRIVATE
+    app.add_handler(TypeHandler(Update, access.gate), group=-1)
     app.add_handler(CommandHandler("start", handlers.start, filters=new))
     app.add_handler(CommandHandler("help", handlers.help_command, filters=new))
     app.add_handler(CommandHandler("sources", handlers.sources, filters=new))
     app.add_handler(CommandHandler("ask", handlers.ask_command, filters=new))
+    app.add_handler(CommandHandler("status", admin.status, filters=new))
+    app.add_handler(CommandHandler("reindex", admin.reindex, filters=new))
+    links = private & filters.TEXT & ~filters.COMMAND & filters.Regex(admin.LINKS)
+    app.add_handler(MessageHandler(links, admin.on_links))
+    app.add_handler(MessageHandler(private & filters.Document.ALL, admin.on_document))
     app.add_handler(MessageHandler(new & filters.TEXT & ~filters.COMMAND, handlers.on_text))
-    private = new & filters.ChatType.PRIVATE
     app.add_handler(MessageHandler(private & filters.COMMAND, handlers.unknown_command))
     app.add_handler(MessageHandler(private & ~filters.TEXT, handlers.on_other))
     app.add_handler(CallbackQueryHandler(handlers.more_passages, pattern=r"^more:"))

@@ -10,6 +10,7 @@ nothing of our stack or of PTB is mocked.
 from __future__ import annotations
 
 import functools
+import shutil
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -17,9 +18,12 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from telegram.ext import Application
 
+from bot.retry import Network
 from bot.settings import Settings
 from bot.telegram_app import build_application
 from index.config import IndexConfig
+from index.embedder import Embedder
+from qa.config import QAConfig
 from tests.fake_bot_api import FakeBotAPI
 
 if TYPE_CHECKING:
@@ -52,9 +56,11 @@ def bot_settings(fake: FakeBotAPI, index: IndexConfig, **overrides: Any) -> Sett
 
 
 @asynccontextmanager
-async def running_bot(settings: Settings, engine: Engine) -> AsyncIterator[Application]:
+async def running_bot(
+    settings: Settings, engine: Engine, network: Network | None = None
+) -> AsyncIterator[Application]:
     """The real Application, started as `run_polling` starts it, stopped fully on exit."""
-    app = build_application(settings, engine)
+    app = build_application(settings, engine, network=network)
     await app.initialize()
     try:
         assert app.post_init is not None
@@ -82,5 +88,32 @@ def make_settings(fake_api: FakeBotAPI, seed_cfg: IndexConfig) -> Callable[..., 
 def start_bot(
     make_settings: Callable[..., Settings], engine: Engine
 ) -> Callable[..., AbstractAsyncContextManager[Application]]:
-    """`async with start_bot(**overrides) as app`: the real bot polling the fake server."""
-    return lambda **overrides: running_bot(make_settings(**overrides), engine)
+    """`async with start_bot(network=None, **overrides) as app`: the real bot polling the
+    fake server (`network`: shorter timeouts and back-off for fault tests)."""
+    return lambda network=None, **overrides: running_bot(make_settings(**overrides), engine, network)
+
+
+@pytest.fixture
+def start_bot_on(
+    fake_api: FakeBotAPI,
+) -> Callable[..., AbstractAsyncContextManager[Application]]:
+    """`async with start_bot_on(cfg, engine, network=None, **overrides) as app`: the real bot
+    on another index and engine than the shared seed ones (tests that add articles)."""
+    return lambda cfg, engine, network=None, **overrides: running_bot(
+        bot_settings(fake_api, cfg, **overrides), engine, network)
+
+
+@pytest.fixture
+def own_cfg(seed_cfg: IndexConfig, tmp_path_factory: pytest.TempPathFactory) -> IndexConfig:
+    """A copy of the seed corpus and its built index that a test may change (no re-embedding)."""
+    root = tmp_path_factory.mktemp("own")
+    shutil.copytree(seed_cfg.corpus_dir, root / "corpus")
+    shutil.copytree(seed_cfg.index_dir, root / "index")
+    return IndexConfig(corpus_dir=root / "corpus", index_dir=root / "index")
+
+
+@pytest.fixture
+def own_engine(own_cfg: IndexConfig, embedder: Embedder) -> Engine:
+    from qa.engine import Engine
+
+    return Engine(own_cfg, QAConfig(), embedder)

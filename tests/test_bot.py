@@ -99,7 +99,7 @@ async def test_startup_and_commands(
     async with start_bot():
         [commands] = fake_api.sent(None, "setMyCommands")
         assert {c["command"] for c in commands.params["commands"]} == {
-            "start", "help", "sources", "ask"}
+            "start", "help", "sources", "ask", "status"}
         for text in ("/start", "/help", "/sources"):
             fake_api.push_message(12, text)
         sent = await fake_api.wait_sent(12, 3)
