@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from qa.figures import describe_figure
 from rich.console import Console, Group
 from rich.markup import escape
 from rich.panel import Panel
@@ -10,6 +9,7 @@ from rich.text import Text
 
 from qa.answer import Answer
 from qa.compose import citation
+from qa.figures import describe_figure
 
 
 def render(answer: Answer) -> Group:
