@@ -34,6 +34,8 @@ from index.layout import (
 )
 from index.loading import is_article_file, load_article
 from index.metadata import (
+    MIGRATIONS,
+    applied_migrations,
     article_hashes,
     chunk_ids_of,
     connect,
@@ -62,6 +64,8 @@ class UpdateReport:
     chunks_embedded: int = 0
     total_chunks: int = 0
     version: str = ""
+
+    migrated: bool = False  # the metadata schema was upgraded: publish even with no article change
 
     @property
     def changed_anything(self) -> bool:
@@ -146,7 +150,7 @@ def update_index(
         work = new_workdir(home)
         try:
             _update_into(cfg, work, previous, articles, report, embedder, progress)
-            if report.changed_anything or previous is None:
+            if report.changed_anything or report.migrated or previous is None:
                 report.version = publish(home, work).name
             else:
                 shutil.rmtree(work, ignore_errors=True)
@@ -170,11 +174,14 @@ def _update_into(
 ) -> None:
     db_path = work / METADATA
     store: FaissStore | None = None
+    schema_before = len(MIGRATIONS)
     if previous is not None:
         _copy_sqlite(previous / METADATA, db_path)
         store = FaissStore.load(previous / VECTORS)
+        schema_before = _schema_of(db_path)
     db = connect(db_path)
     try:
+        report.migrated = applied_migrations(db) > schema_before
         old = article_hashes(db)
         report.removed = sorted(a for a in old if a not in articles)
         report.changed = sorted(a for a in articles if a in old and old[a] != articles[a].content_hash)
@@ -182,6 +189,10 @@ def _update_into(
         report.unchanged = sorted(a for a in articles if old.get(a) == articles[a].content_hash)
         if not report.changed_anything and store is not None:
             report.total_chunks = len(store)
+            if report.migrated:
+                db.commit()
+                store.save(work / VECTORS)
+                _write_manifest(cfg, work, db, store)
             return
         embedder = embedder or get_embedder(cfg.model)
         if store is None:
@@ -210,16 +221,28 @@ def _update_into(
         report.chunks_embedded = len(texts)
         report.total_chunks = len(store)
         store.save(work / VECTORS)
-        manifest = {
-            "model": cfg.model,
-            "dim": store.dim,
-            "chunking": cfg.chunking.model_dump(),
-            "fingerprint": cfg.fingerprint(),
-            "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "articles": dict(db.execute("SELECT id, content_hash FROM articles ORDER BY id")),
-            "chunks": len(store),
-        }
-        (work / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+        _write_manifest(cfg, work, db, store)
+    finally:
+        db.close()
+
+
+def _write_manifest(cfg: IndexConfig, work: Path, db: sqlite3.Connection, store: FaissStore) -> None:
+    manifest = {
+        "model": cfg.model,
+        "dim": store.dim,
+        "chunking": cfg.chunking.model_dump(),
+        "fingerprint": cfg.fingerprint(),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "articles": dict(db.execute("SELECT id, content_hash FROM articles ORDER BY id")),
+        "chunks": len(store),
+    }
+    (work / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
+
+
+def _schema_of(path: Path) -> int:
+    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return applied_migrations(db)
     finally:
         db.close()
 

@@ -51,8 +51,26 @@ class ArticleInfo:
     chunks: int
 
 
+def open_readonly(path: Path) -> sqlite3.Connection:
+    """Open a published version's metadata for reading; an older schema asks for an update."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        (done,) = db.execute("SELECT COUNT(*) FROM _migrations").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise IndexCorruptError(f"metadata {path} is unreadable ({exc}); run `newsqa index rebuild`") from None
+    if done < len(MIGRATIONS):
+        db.close()
+        raise IndexCorruptError(f"the index at {path.parent} predates this newsqa; run `newsqa index update`")
+    return db
+
+
+def applied_migrations(db: sqlite3.Connection) -> int:
+    (done,) = db.execute("SELECT COUNT(*) FROM _migrations").fetchone()
+    return int(done)
+
+
 def connect(path: Path) -> sqlite3.Connection:
-    """Open (and migrate) the metadata database."""
+    """Open (and migrate) the metadata database of a version being written."""
     try:
         db = sqlite3.connect(str(path), check_same_thread=False)
         db.execute("CREATE TABLE IF NOT EXISTS _migrations (number INTEGER PRIMARY KEY)")

@@ -15,7 +15,7 @@ from index.article import Article, Chunk
 from index.config import IndexConfig
 from index.errors import IndexCorruptError
 from index.layout import MANIFEST, METADATA, VECTORS, require_version
-from index.metadata import ArticleInfo, connect, load_articles, load_chunks, load_quantities
+from index.metadata import ArticleInfo, load_articles, load_chunks, load_quantities, open_readonly
 from index.vector_store import FaissStore
 
 
@@ -43,7 +43,7 @@ class IndexSnapshot:
             ) from None
         store = FaissStore.load(version / VECTORS)
         try:
-            db = connect(version / METADATA)
+            db = open_readonly(version / METADATA)
             try:
                 articles = load_articles(db)
                 chunks = {c.id: c for c in load_chunks(db)}

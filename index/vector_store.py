@@ -128,7 +128,7 @@ def approximate_store(ids: np.ndarray, vectors: np.ndarray, nlist: int | None = 
 
 def approx_nprobe(nlist: int) -> int:
     """Clusters searched per question: enough for recall@10 >= 0.98 (see `newsqa bench`)."""
-    return max(1, min(nlist, round(nlist / 16)))
+    return min(nlist, max(8, round(nlist / 16)))
 
 
 def fit_store(store: FaissStore, threshold: int = APPROX_MIN_CHUNKS) -> FaissStore:

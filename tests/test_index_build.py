@@ -142,3 +142,27 @@ def test_unchanged_files_are_not_read_again(fresh_cfg: IndexConfig, embedder: Em
     assert "Tancent" in scan_corpus(fresh_cfg, UpdateReport(), cache={})["tencent"].text
     os.utime(path)  # a real edit moves the mtime: read again and re-embedded
     assert update_index(fresh_cfg, embedder=embedder).changed == ["tencent"]
+
+
+def test_an_older_index_format_asks_for_update_and_update_upgrades_it(
+    fresh_cfg: IndexConfig, embedder: Embedder
+) -> None:
+    import sqlite3
+
+    from index.layout import METADATA
+
+    shutil.copyfile(SEED, fresh_cfg.corpus_dir / SEED.name)
+    update_index(fresh_cfg, embedder=embedder)
+    version = current_version(index_home(fresh_cfg))
+    assert version is not None
+    db = sqlite3.connect(version / METADATA)
+    with db:  # undo migration 3, as an index written before it would look
+        db.execute("ALTER TABLE articles DROP COLUMN file_size")
+        db.execute("ALTER TABLE articles DROP COLUMN file_mtime_ns")
+        db.execute("DELETE FROM _migrations WHERE number = 3")
+    db.close()
+    with pytest.raises(IndexCorruptError, match="newsqa index update"):
+        IndexSnapshot.open(fresh_cfg)
+    report = update_index(fresh_cfg, embedder=embedder)
+    assert report.migrated and not report.changed_anything
+    assert IndexSnapshot.open(fresh_cfg).articles
