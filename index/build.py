@@ -45,7 +45,7 @@ from index.metadata import (
     next_chunk_id,
 )
 from index.quantities import extract_quantities
-from index.vector_store import FaissStore
+from index.vector_store import FaissStore, fit_store
 
 # Past this many chunks an embedding run takes over a second here: show a progress bar.
 PROGRESS_MIN_CHUNKS = 200
@@ -220,6 +220,7 @@ def _update_into(
         db.commit()
         report.chunks_embedded = len(texts)
         report.total_chunks = len(store)
+        store = fit_store(store)  # exact search while small, IVF past APPROX_MIN_CHUNKS
         store.save(work / VECTORS)
         _write_manifest(cfg, work, db, store)
     finally:
