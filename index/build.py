@@ -65,7 +65,7 @@ class UpdateReport:
     total_chunks: int = 0
     version: str = ""
 
-    migrated: bool = False  # the metadata schema was upgraded: publish even with no article change
+    migrated: bool = False  # metadata (schema, file stats) changed: publish with no article change
 
     @property
     def changed_anything(self) -> bool:
@@ -187,6 +187,7 @@ def _update_into(
         report.changed = sorted(a for a in articles if a in old and old[a] != articles[a].content_hash)
         report.added = sorted(a for a in articles if a not in old)
         report.unchanged = sorted(a for a in articles if old.get(a) == articles[a].content_hash)
+        report.migrated |= _record_file_stats(db, [articles[a] for a in report.unchanged])
         if not report.changed_anything and store is not None:
             report.total_chunks = len(store)
             if report.migrated:
@@ -225,6 +226,16 @@ def _update_into(
         _write_manifest(cfg, work, db, store)
     finally:
         db.close()
+
+
+def _record_file_stats(db: sqlite3.Connection, unchanged: list[Article]) -> bool:
+    """Store the current size and mtime of unchanged files (touched, copied, or indexed
+    before stats were kept), so the next scan need not read them again."""
+    stale = [(a.file_stat[0], a.file_stat[1], a.id) for a in unchanged if a.file_stat != (-1, -1)
+             and db.execute("SELECT file_size, file_mtime_ns FROM articles WHERE id = ?",
+                            (a.id,)).fetchone() != a.file_stat]
+    db.executemany("UPDATE articles SET file_size = ?, file_mtime_ns = ? WHERE id = ?", stale)
+    return bool(stale)
 
 
 def _write_manifest(cfg: IndexConfig, work: Path, db: sqlite3.Connection, store: FaissStore) -> None:

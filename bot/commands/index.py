@@ -32,7 +32,7 @@ def _print_report(report: UpdateReport) -> None:
                    f"{report.total_chunks} chunks of {len(report.added + report.changed + report.unchanged)} "
                    f"articles ({report.version})")
     elif report.migrated:
-        click.echo(f"upgraded the index format: {len(report.unchanged)} articles, {report.total_chunks} chunks")
+        click.echo(f"refreshed index metadata: {len(report.unchanged)} articles, {report.total_chunks} chunks")
     else:
         click.echo(f"up to date: {len(report.unchanged)} articles, {report.total_chunks} chunks")
 
