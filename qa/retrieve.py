@@ -10,6 +10,7 @@ from index.article import Chunk
 from index.chunking import embedding_text
 from index.embedder import Embedder
 from index.snapshot import IndexSnapshot
+from qa.article_hint import named_articles
 from qa.config import QAConfig, RetrievalMode
 from qa.lexical import LexicalIndex, terms
 
@@ -57,13 +58,17 @@ class Retriever:
             fused[row] = fused.get(row, 0.0) + 1.0 / (self.cfg.rrf_k + rank + 1)
         for rank, (row, _s) in enumerate(lexical):
             fused[row] = fused.get(row, 0.0) + 1.0 / (self.cfg.rrf_k + rank + 1)
-        best = sorted(fused, key=lambda r: -fused[r])[:k]
+        named = named_articles(question, self.snapshot.articles)
+        best = sorted(fused, key=lambda r: (self._article(r) not in named, -fused[r]))[:k]
         cos = self._cosines(qvec, best)
         return [
             Hit(self.snapshot.chunks[int(self.ids[r])], fused[r], cos[i],
                 self.lexical.coverage(qterms, r))
             for i, r in enumerate(best)
         ]
+
+    def _article(self, row: int) -> str:
+        return self.snapshot.chunks[int(self.ids[row])].article_id
 
     def _dense(self, qvec: np.ndarray, n: int) -> list[tuple[int, float]]:
         if n <= 0:
