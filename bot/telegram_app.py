@@ -194,3 +194,14 @@ def run_bot(settings: Settings) -> None:
             app.run_polling(allowed_updates=Update.ALL_TYPES)
     except InvalidToken:
         raise NewsqaError(REJECTED) from None
+
+
+async def stop_application(app: Application) -> None:  # type: ignore[type-arg]
+    """Stop polling, the application and its post_shutdown, whatever state a start reached."""
+    if app.updater and app.updater.running:
+        await app.updater.stop()
+    if app.running:
+        await app.stop()
+    await app.shutdown()
+    if app.post_shutdown is not None:
+        await app.post_shutdown(app)

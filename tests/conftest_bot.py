@@ -20,7 +20,7 @@ from telegram.ext import Application
 
 from bot.retry import Network
 from bot.settings import Settings
-from bot.telegram_app import build_application
+from bot.telegram_app import build_application, stop_application
 from index.config import IndexConfig
 from index.embedder import Embedder
 from qa.config import QAConfig
@@ -69,13 +69,7 @@ async def running_bot(
         await app.start()
         yield app
     finally:
-        if app.updater and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+        await stop_application(app)
 
 
 @pytest.fixture

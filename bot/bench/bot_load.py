@@ -50,7 +50,7 @@ def measure_bot(cfg: IndexConfig, questions: list[str], chats: int = 50, rounds:
 
 async def _run(cfg: IndexConfig, questions: list[str], chats: int, rounds: int) -> dict:
     from bot.settings import Settings
-    from bot.telegram_app import build_application
+    from bot.telegram_app import build_application, stop_application
     from index.embedder import get_embedder
     from qa.engine import Engine
 
@@ -92,13 +92,7 @@ async def _run(cfg: IndexConfig, questions: list[str], chats: int, rounds: int) 
             latencies += wave
             wall += max(wave)
     finally:
-        if app.updater and app.updater.running:
-            await app.updater.stop()
-        if app.running:
-            await app.stop()
-        await app.shutdown()
-        if app.post_shutdown is not None:
-            await app.post_shutdown(app)
+        await stop_application(app)
         await server.close()
     return {"answers_per_s": round(len(latencies) / wall, 2),
             "p95_ms": round(1000 * float(np.percentile(latencies, 95)), 1),
