@@ -6,7 +6,6 @@ Builds go through `update_index` from article files, as `newsqa index update` do
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import tempfile
@@ -106,32 +105,33 @@ def _new_article(data_dir: Path) -> tuple[str, str, str]:
 
 
 def measure_incremental(built: BuiltIndex, embedder: Embedder, data_dir: Path) -> dict:
-    """Add one article file to a copy of the corpus and index, as `newsqa index update` would.
+    """Add one article file to the corpus and update a copy of its index, as `newsqa index
+    update` would; the floor embeds that article's chunks alone.
 
-    The copy (hard links for the corpus, a copy of the published version) leaves the
-    cached index as it was. The floor embeds that article's chunks alone.
+    The corpus folder is the real one (the scan knows its files by path, size and
+    mtime) and the file is taken out again afterwards; the index updated is a copy
+    of the published version, so the cached index stays as it was.
     """
     article_id, title, body = _new_article(data_dir)
+    added = built.cfg.corpus_dir / f"{article_id}.txt"
     with tempfile.TemporaryDirectory(prefix="newsqa-bench-", dir=built.cfg.index_dir.parent) as tmp:
-        corpus, index_dir = Path(tmp) / "corpus", Path(tmp) / "index"
-        corpus.mkdir()
-        for f in built.cfg.corpus_dir.iterdir():
-            if f.is_file():
-                os.link(f, corpus / f.name)
-        cfg = bench_cfg(built.cfg, corpus, index_dir)
+        cfg = built.cfg.model_copy(update={"index_dir": Path(tmp) / "index"})
         src_home, dst_home = index_home(built.cfg), index_home(cfg)
         version = current_version(src_home)
         assert version is not None
         dst_home.mkdir(parents=True)
         shutil.copytree(version, dst_home / version.name)
         (dst_home / "CURRENT").write_text(version.name, encoding="utf-8")
-        (corpus / f"{article_id}.txt").write_text(f"Title: {title}\n\n{body}\n", encoding="utf-8")
-        start = time.perf_counter()
-        scan_corpus(cfg, UpdateReport())
-        scan_s = time.perf_counter() - start
-        start = time.perf_counter()
-        report = update_index(cfg, embedder=embedder)
-        add_s = time.perf_counter() - start
+        added.write_text(f"Title: {title}\n\n{body}\n", encoding="utf-8")
+        try:
+            start = time.perf_counter()
+            scan_corpus(cfg, UpdateReport())
+            scan_s = time.perf_counter() - start
+            start = time.perf_counter()
+            report = update_index(cfg, embedder=embedder)
+            add_s = time.perf_counter() - start
+        finally:
+            added.unlink(missing_ok=True)
     article = make_article(article_id, body, {"title": title})
     texts = [embedding_text(article.title, t) for _, _, t in chunk_texts(article, built.cfg.chunking)]
     floor_s = bare_encode_s(embedder, texts, built.cfg.batch_size)
