@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -33,19 +34,20 @@ from index.layout import (
     publish,
 )
 from index.loading import is_article_file, load_article
-from index.metadata import (
-    MIGRATIONS,
-    applied_migrations,
-    article_hashes,
-    chunk_ids_of,
-    connect,
-    delete_articles,
-    insert_article,
-    load_articles,
-    next_chunk_id,
-)
+from index.metadata import MIGRATIONS, applied_migrations, connect, insert_article, next_chunk_id
 from index.quantities import extract_quantities
-from index.vector_store import FaissStore, fit_store
+from index.segments import (
+    MAX_DROPPED_SHARE,
+    MAX_SEGMENTS,
+    IndexedFile,
+    VersionLayout,
+    indexed_files,
+    link_segment,
+    merged_store,
+    read_layout,
+    read_manifest,
+)
+from index.vector_store import APPROX_MIN_CHUNKS, FaissStore, fit_store
 
 # Past this many chunks an embedding run takes over a second here: show a progress bar.
 PROGRESS_MIN_CHUNKS = 200
@@ -72,35 +74,32 @@ class UpdateReport:
         return bool(self.added or self.changed or self.removed)
 
 
-def indexed_articles(cfg: IndexConfig) -> dict[str, Article]:
+def indexed_articles(cfg: IndexConfig) -> dict[str, IndexedFile]:
     """The articles of the published index by file path; {} when there is none or it is unreadable."""
     version = current_version(index_home(cfg)) if index_home(cfg).is_dir() else None
     if version is None:
         return {}
     try:
-        db = sqlite3.connect(f"file:{version / METADATA}?mode=ro", uri=True)
-        try:
-            return {a.path: a for a in load_articles(db).values()}
-        finally:
-            db.close()
-    except sqlite3.DatabaseError:
+        return {f.path: f for f in indexed_files(version, read_layout(read_manifest(version))).values()}
+    except (sqlite3.DatabaseError, IndexCorruptError):
         return {}
 
 
 def scan_corpus(
-    cfg: IndexConfig, report: UpdateReport, cache: dict[str, Article] | None = None
-) -> dict[str, Article]:
+    cfg: IndexConfig, report: UpdateReport, cache: dict[str, IndexedFile] | None = None
+) -> dict[str, Article | IndexedFile]:
     """Every readable article of the corpus; bad files are reported, never fatal.
 
-    A file whose size and mtime match the published index is not read again: its
-    cleaned text comes from the index (cleaning is the slow part of a scan).
+    A file whose size and mtime match the published index is not read again: what
+    the index knows of it (its id and content hash) stands in for it, since reading
+    and cleaning every file is the slow part of a scan.
     """
     folder = cfg.corpus_dir
     if not folder.is_dir():
         raise NewsqaError(f"corpus directory {folder} does not exist")
     if cache is None:
         cache = indexed_articles(cfg)
-    articles: dict[str, Article] = {}
+    articles: dict[str, Article | IndexedFile] = {}
     by_hash: dict[str, str] = {}
     for path in sorted(folder.iterdir()):
         if not is_article_file(path):
@@ -108,17 +107,18 @@ def scan_corpus(
         try:
             stat = path.stat()
             cached = cache.get(str(path))
+            article: Article | IndexedFile
             if cached is not None and cached.file_stat == (stat.st_size, stat.st_mtime_ns):
                 article = cached
             else:
                 article = load_article(path, cfg.max_article_bytes)
+                report.warnings += article.warnings
         except ArticleError as exc:
             report.skipped.append(str(exc))
             continue
         except OSError as exc:
             report.skipped.append(f"{path.name}: cannot read ({exc.strerror or exc})")
             continue
-        report.warnings += article.warnings
         if article.id in articles:
             report.skipped.append(f"{path.name}: another file already has the id {article.id!r}")
         elif article.content_hash in by_hash:
@@ -144,12 +144,11 @@ def update_index(
     report = UpdateReport()
     home = index_home(cfg)
     with build_lock(home):
-        if articles is None:
-            articles = scan_corpus(cfg, report, cache={} if rebuild else None)
+        scanned = articles if articles is not None else scan_corpus(cfg, report, cache={} if rebuild else None)
         previous = None if rebuild else current_version(home)
         work = new_workdir(home)
         try:
-            _update_into(cfg, work, previous, articles, report, embedder, progress)
+            _update_into(cfg, work, previous, scanned, report, embedder, progress)
             if report.changed_anything or report.migrated or previous is None:
                 report.version = publish(home, work).name
             else:
@@ -163,110 +162,229 @@ def update_index(
     return report
 
 
+@dataclass
+class _Previous:
+    """The published version a build starts from (empty when there is none)."""
+
+    version: Path | None = None
+    layout: VersionLayout = field(default_factory=VersionLayout)
+    known: dict[str, IndexedFile] = field(default_factory=dict)
+    dropped_chunks: int = 0
+    next_chunk_id: int = 0
+    schema_old: bool = False
+    dim: int | None = None
+
+    @classmethod
+    def read(cls, version: Path | None) -> _Previous:
+        if version is None:
+            return cls()
+        manifest = read_manifest(version)
+        layout = read_layout(manifest)
+        try:
+            known = indexed_files(version, layout)
+            top, old = -1, False
+            for name in layout.segments:
+                db = _open_ro(layout.segment_dir(version, name) / METADATA)
+                try:
+                    top = max(top, next_chunk_id(db) - 1)
+                    old |= applied_migrations(db) < len(MIGRATIONS)
+                finally:
+                    db.close()
+        except sqlite3.DatabaseError as exc:
+            raise IndexCorruptError(
+                f"metadata in {version} is unreadable ({exc}); run `newsqa index rebuild`") from None
+        dim = manifest.get("dim")
+        return cls(version, layout, known, int(manifest.get("dropped_chunks", 0)), top + 1, old,
+                   int(dim) if dim else None)
+
+
 def _update_into(
     cfg: IndexConfig,
     work: Path,
     previous: Path | None,
-    articles: dict[str, Article],
+    articles: dict[str, Article | IndexedFile],
     report: UpdateReport,
     embedder: Embedder | None,
     progress: bool,
 ) -> None:
-    db_path = work / METADATA
-    store: FaissStore | None = None
-    schema_before = len(MIGRATIONS)
-    if previous is not None:
-        _copy_sqlite(previous / METADATA, db_path)
-        store = FaissStore.load(previous / VECTORS)
-        schema_before = _schema_of(db_path)
-    db = connect(db_path)
-    try:
-        report.migrated = applied_migrations(db) > schema_before
-        old = article_hashes(db)
-        report.removed = sorted(a for a in old if a not in articles)
-        report.changed = sorted(a for a in articles if a in old and old[a] != articles[a].content_hash)
-        report.added = sorted(a for a in articles if a not in old)
-        report.unchanged = sorted(a for a in articles if old.get(a) == articles[a].content_hash)
-        report.migrated |= _record_file_stats(db, [articles[a] for a in report.unchanged])
-        if not report.changed_anything and store is not None:
-            report.total_chunks = len(store)
-            if report.migrated:
-                db.commit()
-                store.save(work / VECTORS)
-                _write_manifest(cfg, work, db, store)
-            return
+    prev = _Previous.read(previous)
+    old = {a: f.content_hash for a, f in prev.known.items()}
+    report.removed = sorted(a for a in old if a not in articles)
+    report.changed = sorted(a for a in articles if a in old and old[a] != articles[a].content_hash)
+    report.added = sorted(a for a in articles if a not in old)
+    report.unchanged = sorted(a for a in articles if old.get(a) == articles[a].content_hash)
+    stats = {a: articles[a].file_stat for a in report.unchanged
+             if articles[a].file_stat not in ((-1, -1), prev.known[a].file_stat)}
+    report.migrated = bool(stats) or prev.schema_old
+    live = sum(f.chunks for f in prev.known.values())
+    report.total_chunks = live
+    if not report.changed_anything and not report.migrated and previous is not None:
+        return
+    fresh = [a for a in report.added + report.changed if isinstance(articles[a], Article)]
+    if len(fresh) < len(report.added) + len(report.changed):
+        raise NewsqaError("an article to embed came without its text; run `newsqa index rebuild`")
+    new_ids, texts, rows = _chunk_rows([articles[a] for a in fresh], cfg, prev.next_chunk_id)
+    gone = report.removed + report.changed
+    gone_chunks = sum(prev.known[a].chunks for a in gone)
+    total = live - gone_chunks + len(texts)
+    if texts or prev.dim is None:
         embedder = embedder or get_embedder(cfg.model)
-        if store is None:
-            store = FaissStore.empty(embedder.dim)
-        if store.dim != embedder.dim:
-            raise NewsqaError("the index has another dimension than the model; run `newsqa index rebuild`")
-        stale = chunk_ids_of(db, report.removed + report.changed)
-        delete_articles(db, report.removed + report.changed)
-        store.remove(np.asarray(stale, dtype=np.int64))
-        next_id = next_chunk_id(db)
-        texts: list[str] = []
-        ids: list[int] = []
-        for aid in report.added + report.changed:
-            article = articles[aid]
-            chunks = []
-            for start, end, text in chunk_texts(article, cfg.chunking):
-                chunks.append(Chunk(next_id, aid, start, end, text))
-                texts.append(embedding_text(article.title, text))
-                ids.append(next_id)
-                next_id += 1
-            quantities = [q.to_dict() for q in extract_quantities(article.text)]
-            insert_article(db, article, chunks, quantities)
+    dim = embedder.dim if embedder is not None else prev.dim
+    if prev.dim is not None and dim != prev.dim:
+        raise NewsqaError("the index has another dimension than the model; run `newsqa index rebuild`")
+    vectors = None
+    if texts and embedder is not None:
         vectors = embedder.encode(texts, cfg.batch_size, progress and len(texts) >= PROGRESS_MIN_CHUNKS)
-        store.add(np.asarray(ids, dtype=np.int64), vectors)
+    layout = VersionLayout(list(prev.layout.segments), {k: list(v) for k, v in prev.layout.dropped.items()},
+                           dict(prev.layout.file_stats))
+    layout.file_stats.update(stats)
+    for aid in gone:
+        layout.dropped.setdefault(prev.known[aid].segment, []).append(aid)
+    dropped_chunks = prev.dropped_chunks + gone_chunks
+    if _compact_needed(prev, layout, live, total, dropped_chunks, bool(texts)):
+        merged, total = _compact(work, prev, layout, rows, new_ids, vectors, dim)
+        layout, dropped_chunks = VersionLayout([merged]), 0
+    else:
+        assert prev.version is not None  # a first build always compacts
+        for name in layout.segments:
+            link_segment(layout.segment_dir(prev.version, name), work / name)
+        if texts:
+            name = _segment_name()
+            _write_segment(work / name, rows, new_ids, vectors, dim)
+            layout.segments.append(name)
+    report.chunks_embedded = len(texts)
+    report.total_chunks = total
+    _write_manifest(cfg, work, layout, articles, dropped_chunks, total, dim)
+
+
+def _chunk_rows(articles: list[Article], cfg: IndexConfig, next_id: int
+                ) -> tuple[np.ndarray, list[str], list[tuple[Article, list[Chunk], list[dict]]]]:
+    """Chunks (numbered from `next_id`), the texts to embed, and quantities of new articles."""
+    ids: list[int] = []
+    texts: list[str] = []
+    rows = []
+    for article in articles:
+        chunks = []
+        for start, end, text in chunk_texts(article, cfg.chunking):
+            chunks.append(Chunk(next_id, article.id, start, end, text))
+            texts.append(embedding_text(article.title, text))
+            ids.append(next_id)
+            next_id += 1
+        rows.append((article, chunks, [q.to_dict() for q in extract_quantities(article.text)]))
+    return np.asarray(ids, dtype=np.int64), texts, rows
+
+
+def _compact_needed(prev: _Previous, layout: VersionLayout, live: int, total: int, dropped: int,
+                    adds_segment: bool) -> bool:
+    """Rewrite everything as one segment: first build, old schema, too many segments,
+    much dropped, crossing the exact/approximate threshold, or small segments outgrowing
+    the largest (whose store kind, exact or IVF, the merged store takes)."""
+    if prev.version is None or prev.schema_old:
+        return True
+    if len(layout.segments) + adds_segment > MAX_SEGMENTS or dropped > MAX_DROPPED_SHARE * max(total, 1):
+        return True
+    if (live >= APPROX_MIN_CHUNKS) != (total >= APPROX_MIN_CHUNKS):
+        return True
+    per_segment: dict[str, int] = {}
+    for f in prev.known.values():
+        per_segment[f.segment] = per_segment.get(f.segment, 0) + f.chunks
+    largest = max(per_segment.values(), default=0)
+    return total - largest > largest
+
+
+def _segment_name() -> str:
+    return f"s-{time.time_ns()}"
+
+
+def _write_segment(folder: Path, rows: list, ids: np.ndarray, vectors: np.ndarray | None, dim: int | None) -> None:
+    """A new segment holding only these articles and their vectors."""
+    folder.mkdir()
+    db = connect(folder / METADATA)
+    try:
+        for article, chunks, quantities in rows:
+            insert_article(db, article, chunks, quantities)
         db.commit()
-        report.chunks_embedded = len(texts)
-        report.total_chunks = len(store)
-        store = fit_store(store)  # exact search while small, IVF past APPROX_MIN_CHUNKS
-        store.save(work / VECTORS)
-        _write_manifest(cfg, work, db, store)
     finally:
         db.close()
+    assert dim is not None
+    store = FaissStore.empty(dim)
+    if vectors is not None:
+        store.add(ids, vectors)
+    store.save(folder / VECTORS)
 
 
-def _record_file_stats(db: sqlite3.Connection, unchanged: list[Article]) -> bool:
-    """Store the current size and mtime of unchanged files (touched, copied, or indexed
-    before stats were kept), so the next scan need not read them again."""
-    stale = [(a.file_stat[0], a.file_stat[1], a.id) for a in unchanged if a.file_stat != (-1, -1)
-             and db.execute("SELECT file_size, file_mtime_ns FROM articles WHERE id = ?",
-                            (a.id,)).fetchone() != a.file_stat]
-    db.executemany("UPDATE articles SET file_size = ?, file_mtime_ns = ? WHERE id = ?", stale)
-    return bool(stale)
+def _compact(work: Path, prev: _Previous, layout: VersionLayout, rows: list,
+             ids: np.ndarray, vectors: np.ndarray | None, dim: int | None) -> tuple[str, int]:
+    """Every live article of the previous version plus the new ones, as one segment."""
+    name = _segment_name()
+    folder = work / name
+    folder.mkdir()
+    db = connect(folder / METADATA)
+    try:
+        if prev.version is not None:
+            _copy_rows(db, prev, layout, work)
+        for aid, stat in layout.file_stats.items():
+            db.execute("UPDATE articles SET file_size = ?, file_mtime_ns = ? WHERE id = ?", (*stat, aid))
+        for article, chunks, quantities in rows:
+            insert_article(db, article, chunks, quantities)
+        db.commit()
+        live_ids = np.asarray([r[0] for r in db.execute("SELECT id FROM chunks")], dtype=np.int64)
+    finally:
+        db.close()
+    store = merged_store(prev.version, layout) if prev.version is not None else None
+    if store is None:
+        if dim is None:
+            raise NewsqaError("nothing to index and no model loaded")
+        store = FaissStore.empty(dim)
+    if vectors is not None:
+        store.add(ids, vectors)
+    if len(store) != len(live_ids):
+        raise IndexCorruptError(f"index in {prev.version} holds vectors for other chunks; run `newsqa index rebuild`")
+    fit_store(store).save(folder / VECTORS)
+    return name, len(live_ids)
 
 
-def _write_manifest(cfg: IndexConfig, work: Path, db: sqlite3.Connection, store: FaissStore) -> None:
+def _copy_rows(db: sqlite3.Connection, prev: _Previous, layout: VersionLayout, work: Path) -> None:
+    """Copy each previous segment's live rows into the new segment's database (migrating old ones)."""
+    assert prev.version is not None
+    for n, name in enumerate(layout.segments):
+        src = layout.segment_dir(prev.version, name) / METADATA
+        tmp = work / f"migrate-{n}.sqlite"
+        shutil.copyfile(src, tmp)  # published segments are immutable: a file copy is consistent
+        connect(tmp).close()  # bring an older schema up to date, on the copy
+        db.execute("ATTACH DATABASE ? AS seg", (str(tmp),))
+        try:
+            dropped = json.dumps(list(layout.dropped.get(name, ())))
+            live = "NOT IN (SELECT value FROM json_each(?))"
+            cols = "id, title, author, date, source, path, content_hash, text, file_size, file_mtime_ns"
+            db.execute(f"INSERT INTO articles ({cols}) SELECT {cols} FROM seg.articles WHERE id {live}", (dropped,))
+            db.execute('INSERT INTO chunks SELECT id, article_id, start, "end", text FROM seg.chunks '
+                       f"WHERE article_id {live}", (dropped,))
+            db.execute("INSERT INTO quantities SELECT article_id, position, data FROM seg.quantities "
+                       f"WHERE article_id {live}", (dropped,))
+            db.commit()
+        finally:
+            db.execute("DETACH DATABASE seg")
+            tmp.unlink(missing_ok=True)
+
+
+def _open_ro(path: Path) -> sqlite3.Connection:
+    if not path.is_file():
+        raise sqlite3.DatabaseError(f"{path.name} is missing")
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+
+
+def _write_manifest(cfg: IndexConfig, work: Path, layout: VersionLayout, articles: dict[str, Article | IndexedFile],
+                    dropped_chunks: int, total: int, dim: int | None) -> None:
     manifest = {
         "model": cfg.model,
-        "dim": store.dim,
+        "dim": dim,
         "chunking": cfg.chunking.model_dump(),
         "fingerprint": cfg.fingerprint(),
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "articles": dict(db.execute("SELECT id, content_hash FROM articles ORDER BY id")),
-        "chunks": len(store),
+        "articles": {a: articles[a].content_hash for a in sorted(articles)},
+        "chunks": total,
+        "dropped_chunks": dropped_chunks,
+        **layout.to_manifest(),
     }
     (work / MANIFEST).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
-
-
-def _schema_of(path: Path) -> int:
-    db = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        return applied_migrations(db)
-    finally:
-        db.close()
-
-
-def _copy_sqlite(src: Path, dst: Path) -> None:
-    """A consistent copy of the previous metadata, via SQLite's backup API."""
-    try:
-        source = sqlite3.connect(f"file:{src}?mode=ro", uri=True)
-        target = sqlite3.connect(str(dst))
-        with target:
-            source.backup(target)
-        source.close()
-        target.close()
-    except sqlite3.DatabaseError as exc:
-        raise IndexCorruptError(f"metadata {src} is unreadable ({exc}); run `newsqa index rebuild`") from None

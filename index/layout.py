@@ -1,7 +1,7 @@
 """Where an index lives on disk, and how a new version is published atomically.
 
     index_dir/<name>-<fingerprint>/CURRENT     -> "v-<ns>", replaced with os.replace
-    index_dir/<name>-<fingerprint>/v-<ns>/     vectors.faiss, meta.sqlite, manifest.json
+    index_dir/<name>-<fingerprint>/v-<ns>/     manifest.json and segments s-<ns>/ (index/segments.py)
     index_dir/<name>-<fingerprint>/tmp-<ns>/   a build in progress (never read)
 
 A build writes a whole new version in a temporary folder, fsyncs it, renames it,
@@ -80,9 +80,12 @@ def _fsync_dir(path: Path) -> None:
 
 def publish(home: Path, work: Path) -> Path:
     """Make a finished work folder the current version, atomically."""
-    for f in work.iterdir():
-        with open(f, "rb") as fh:
-            os.fsync(fh.fileno())
+    for f in work.rglob("*"):  # segment files linked from the previous version are already on disk
+        if f.is_file():
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+        else:
+            _fsync_dir(f)
     version = home / f"v-{time.time_ns()}"
     os.rename(work, version)
     pointer_tmp = home / f".CURRENT.{os.getpid()}"

@@ -87,10 +87,6 @@ def connect(path: Path) -> sqlite3.Connection:
     return db
 
 
-def article_hashes(db: sqlite3.Connection) -> dict[str, str]:
-    return dict(db.execute("SELECT id, content_hash FROM articles"))
-
-
 def chunk_ids_of(db: sqlite3.Connection, article_ids: Iterable[str]) -> list[int]:
     ids: list[int] = []
     for aid in article_ids:
@@ -101,13 +97,6 @@ def chunk_ids_of(db: sqlite3.Connection, article_ids: Iterable[str]) -> list[int
 def next_chunk_id(db: sqlite3.Connection) -> int:
     (top,) = db.execute("SELECT COALESCE(MAX(id), -1) FROM chunks").fetchone()
     return int(top) + 1
-
-
-def delete_articles(db: sqlite3.Connection, article_ids: Iterable[str]) -> None:
-    for aid in article_ids:
-        db.execute("DELETE FROM quantities WHERE article_id = ?", (aid,))
-        db.execute("DELETE FROM chunks WHERE article_id = ?", (aid,))
-        db.execute("DELETE FROM articles WHERE id = ?", (aid,))
 
 
 def insert_article(

@@ -29,6 +29,16 @@ def _simple_split(text: str) -> list[str]:
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in `text`, stripped of surrounding white space."""
+    return list(_cached_spans(text))
+
+
+@lru_cache(maxsize=1024)
+def _cached_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """Cleaning, chunking and quantity extraction split the same paragraphs: split each once."""
+    return tuple(_spans(text))
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
     if not text.strip():
         return []
     try:

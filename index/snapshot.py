@@ -6,16 +6,16 @@ while a newer one is being published.
 
 from __future__ import annotations
 
-import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from index.article import Article, Chunk
 from index.config import IndexConfig
 from index.errors import IndexCorruptError
-from index.layout import MANIFEST, METADATA, VECTORS, require_version
+from index.layout import METADATA, require_version
 from index.metadata import ArticleInfo, load_articles, load_chunks, load_quantities, open_readonly
+from index.segments import merged_store, read_layout, read_manifest
 from index.vector_store import FaissStore
 
 
@@ -34,26 +34,29 @@ class IndexSnapshot:
 
     @classmethod
     def open_version(cls, version: Path) -> IndexSnapshot:
+        manifest = read_manifest(version)
+        layout = read_layout(manifest)
+        articles: dict[str, Article] = {}
+        chunks: dict[int, Chunk] = {}
+        quantities: dict[str, list[dict]] = {}
         try:
-            manifest = json.loads((version / MANIFEST).read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
-            raise IndexCorruptError(
-                f"index manifest in {version} is unreadable ({exc.__class__.__name__}); "
-                "run `newsqa index rebuild`"
-            ) from None
-        store = FaissStore.load(version / VECTORS)
-        try:
-            db = open_readonly(version / METADATA)
-            try:
-                articles = load_articles(db)
-                chunks = {c.id: c for c in load_chunks(db)}
-                quantities = load_quantities(db)
-            finally:
-                db.close()
+            for name in layout.segments:
+                dropped = set(layout.dropped.get(name, ()))
+                db = open_readonly(layout.segment_dir(version, name) / METADATA)
+                try:
+                    articles |= {a: art for a, art in load_articles(db).items() if a not in dropped}
+                    chunks |= {c.id: c for c in load_chunks(db) if c.article_id not in dropped}
+                    quantities |= {a: q for a, q in load_quantities(db).items() if a not in dropped}
+                finally:
+                    db.close()
         except (sqlite3.DatabaseError, ValueError) as exc:
             raise IndexCorruptError(
                 f"index metadata in {version} is unreadable ({exc}); run `newsqa index rebuild`"
             ) from None
+        for aid, stat in layout.file_stats.items():
+            if aid in articles:
+                articles[aid] = replace(articles[aid], file_stat=stat)
+        store = merged_store(version, layout)
         if len(chunks) != len(store):
             raise IndexCorruptError(
                 f"index in {version} holds {len(store)} vectors for {len(chunks)} chunks; "

@@ -104,7 +104,7 @@ def test_damaged_index_names_the_rebuild(fresh_cfg: IndexConfig, embedder: Embed
     version = current_version(home)
     assert version is not None
     target = {"pointer": home / "CURRENT", "manifest": version / "manifest.json",
-              "metadata": version / "meta.sqlite"}[damage]
+              "metadata": next(version.glob("s-*/meta.sqlite"))}[damage]
     target.write_bytes(b"garbage \x00\xff" * 10)
     with pytest.raises(IndexCorruptError, match="newsqa index rebuild"):
         IndexSnapshot.open(fresh_cfg)

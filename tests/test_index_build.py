@@ -105,8 +105,9 @@ def test_missing_and_corrupt_index_name_the_fix(fresh_cfg: IndexConfig, embedder
     update_index(fresh_cfg, embedder=embedder)
     version = current_version(index_home(fresh_cfg))
     assert version is not None
-    data = (version / VECTORS).read_bytes()
-    (version / VECTORS).write_bytes(data[: len(data) // 3])
+    (segment,) = version.glob("s-*")
+    data = (segment / VECTORS).read_bytes()
+    (segment / VECTORS).write_bytes(data[: len(data) // 3])
     with pytest.raises(IndexCorruptError, match="newsqa index rebuild"):
         IndexSnapshot.open(fresh_cfg)
     update_index(fresh_cfg, embedder=embedder, rebuild=True)
@@ -138,8 +139,9 @@ def test_unchanged_files_are_not_read_again(fresh_cfg: IndexConfig, embedder: Em
     stat = path.stat()
     path.write_text(OTHER.replace("Tencent", "Tancent"))  # same size, then the old mtime back
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert "Tencent" in scan_corpus(fresh_cfg, UpdateReport())["tencent"].text  # from the index
-    assert "Tancent" in scan_corpus(fresh_cfg, UpdateReport(), cache={})["tencent"].text
+    indexed = IndexSnapshot.open(fresh_cfg).articles["tencent"].content_hash
+    assert scan_corpus(fresh_cfg, UpdateReport())["tencent"].content_hash == indexed  # not read: the index's
+    assert scan_corpus(fresh_cfg, UpdateReport(), cache={})["tencent"].content_hash != indexed
     os.utime(path)  # a real edit moves the mtime: read again and re-embedded
     assert update_index(fresh_cfg, embedder=embedder).changed == ["tencent"]
 
@@ -155,7 +157,8 @@ def test_an_older_index_format_asks_for_update_and_update_upgrades_it(
     update_index(fresh_cfg, embedder=embedder)
     version = current_version(index_home(fresh_cfg))
     assert version is not None
-    db = sqlite3.connect(version / METADATA)
+    (segment,) = version.glob("s-*")
+    db = sqlite3.connect(segment / METADATA)
     with db:  # undo migration 3, as an index written before it would look
         db.execute("ALTER TABLE articles DROP COLUMN file_size")
         db.execute("ALTER TABLE articles DROP COLUMN file_mtime_ns")

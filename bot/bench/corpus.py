@@ -42,6 +42,7 @@ def _articles(data_dir: Path, size: int, chunking: ChunkConfig) -> list[tuple[st
     sentences: dict[str, list[str]] = {}
     chunks: dict[str, int] = {}
     out: list[tuple[str, str, str]] = []
+    bodies: set[str] = set()  # a copy of one-sentence paragraphs is the original again
     total, copy = 0, 0
     while total < size:
         rng = random.Random(copy)
@@ -61,8 +62,10 @@ def _articles(data_dir: Path, size: int, chunking: ChunkConfig) -> list[tuple[st
                 else:
                     kept.append(p)
                 total += chunks[p]
-            if kept:
-                out.append((f"squad-{copy:03d}-{n:04d}", name, "\n\n".join(kept)))
+            body = "\n\n".join(kept)
+            if kept and body not in bodies:
+                bodies.add(body)
+                out.append((f"squad-{copy:03d}-{n:04d}", name, body))
             if total >= size:
                 break
         copy += 1
