@@ -18,6 +18,13 @@ def _segmenter() -> pysbd.Segmenter:
     return pysbd.Segmenter(language="en", clean=False)
 
 
+def _pysbd_sentences(text: str) -> list[str]:
+    """pysbd's sentences without its `segment` step that matches each one back with a
+    freshly compiled regex (a third of its time); offsets are found below instead."""
+    segmenter = _segmenter()
+    return list(segmenter.processor(text).process())
+
+
 def _simple_split(text: str) -> list[str]:
     pieces, pos = [], 0
     for m in _SIMPLE_BOUNDARY.finditer(text):
@@ -42,7 +49,7 @@ def _spans(text: str) -> list[tuple[int, int]]:
     if not text.strip():
         return []
     try:
-        pieces = _segmenter().segment(text) if len(text) <= _PYSBD_MAX_CHARS else None
+        pieces = _pysbd_sentences(text) if len(text) <= _PYSBD_MAX_CHARS else None
     except Exception:  # pysbd raises on odd Unicode now and then; fall back, never fail
         pieces = None
     if pieces is None:
