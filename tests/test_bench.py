@@ -85,3 +85,14 @@ def test_approximate_store_keeps_ids_vectors_and_removal(tmp_path: Path) -> None
     assert len(switched) == 3000 and switched.index.__class__.__name__ == "IndexIVFFlat"
     back = fit_store(loaded, threshold=5_000)
     assert len(back) == 2900 and back.index.__class__.__name__ == "IndexIDMap2"
+
+
+@pytest.mark.skipif(not (DATA / "squad_dev.jsonl.gz").is_file(), reason="../shared/data missing")
+def test_bench_corpora_past_squad_size_hold_no_duplicate_articles() -> None:
+    from bot.bench.corpus import _articles
+    from index.config import ChunkConfig
+
+    articles = _articles(DATA, 8_000, ChunkConfig())  # SQuAD dev holds ~6,900 chunks: copies needed
+    assert any("(copy 1)" in title for _, title, _ in articles)
+    bodies = [body for _, _, body in articles]
+    assert len(set(bodies)) == len(bodies)
