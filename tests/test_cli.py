@@ -50,6 +50,7 @@ def test_index_status_and_update(seed_cfg: IndexConfig) -> None:
     assert r.exit_code == 0
     data = json.loads(r.stdout)
     assert data["articles"][0]["author"] == "Juliana Liu" and data["chunks"] > 0
+    assert data["segments"] == 1 and data["dropped_chunks"] == 0
     r = CliRunner().invoke(cli, ["index", "update"], env=env(seed_cfg))
     assert r.exit_code == 0 and "up to date" in r.stdout
 

@@ -68,14 +68,16 @@ def status(as_json: bool, check: bool) -> None:
         click.echo(json.dumps({
             "version": version.name, "model": snap.manifest.get("model"),
             "dim": snap.manifest.get("dim"), "built_at": snap.manifest.get("built_at"),
-            "chunks": len(snap.chunks),
+            "chunks": len(snap.chunks), "segments": len(snap.manifest.get("segments", [None])),
+            "dropped_chunks": snap.manifest.get("dropped_chunks", 0),
             "articles": [{"id": a.id, "title": a.title, "author": a.author, "date": a.date,
                           "chunks": a.chunks} for a in infos],
         }))
         return
     m = snap.manifest
     click.echo(f"index {version}\nmodel {m.get('model')} (dim {m.get('dim')}), built "
-               f"{m.get('built_at')}\n{len(infos)} articles, {len(snap.chunks)} chunks")
+               f"{m.get('built_at')}\n{len(infos)} articles, {len(snap.chunks)} chunks in "
+               f"{len(m.get('segments', [None]))} segment(s)")
     for a in infos:
         click.echo(f"  {a.id}: {a.chunks} chunks — {a.title[:70]} ({a.author}, {a.date})")
 
