@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
+Fusion = Literal["score", "rrf"]
 
 
 class QAConfig(BaseModel):
@@ -15,7 +16,22 @@ class QAConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     top_k: int = Field(3, ge=1, le=20, description="quotes in an answer")
-    candidates: int = Field(30, ge=1, description="chunks each retriever proposes before fusion")
+    candidates: int = Field(100, ge=1, description="chunks each retriever proposes before fusion")
     mode: RetrievalMode = Field("hybrid", description="dense, bm25, or both fused")
-    rrf_k: int = Field(60, ge=1, description="reciprocal rank fusion constant")
+    fusion: Fusion = Field(
+        "score",
+        description="how hybrid mode fuses the two rankings: 'score' adds the z-scores of "
+                    "cosine and BM25 score, weighted by dense_weight; 'rrf' sums reciprocal ranks",
+    )
+    dense_weight: float = Field(
+        0.5, ge=0.0, le=1.0,
+        description="weight of the dense z-score in score fusion; BM25 gets the rest",
+    )
+    rrf_k: int = Field(60, ge=1, description="reciprocal rank fusion constant (fusion='rrf')")
+    bm25_k1: float = Field(0.9, gt=0.0, description="BM25 term-frequency saturation")
+    bm25_b: float = Field(0.4, ge=0.0, le=1.0, description="BM25 document-length normalisation")
+    oov_weight: float = Field(
+        0.75, ge=0.0, le=1.0,
+        description="share of its IDF weight a question word no article uses keeps in coverage",
+    )
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")

@@ -40,25 +40,35 @@ def terms(text: str) -> list[str]:
 class LexicalIndex:
     """BM25 over chunk texts (with their titles), and document frequencies for IDF."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], k1: float = 1.5, b: float = 0.75,
+                 oov_weight: float = 1.0) -> None:
         self.tokens = [terms(t) for t in texts]
         self.n = len(self.tokens)
+        self.oov_weight = oov_weight
         self.df: Counter[str] = Counter()
         for toks in self.tokens:
             self.df.update(set(toks))
-        self.bm25 = bm25s.BM25()
+        self.bm25 = bm25s.BM25(k1=k1, b=b)
         if self.n:
             self.bm25.index([t or [""] for t in self.tokens], show_progress=False)
 
     def idf(self, term: str) -> float:
         return math.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5))
 
-    def search(self, query_terms: list[str], k: int) -> list[tuple[int, float]]:
-        """(row, score) of the best `k` rows with a positive score."""
+    def scores(self, query_terms: list[str]) -> np.ndarray | None:
+        """The BM25 score of every row, or None when no query term occurs in the corpus."""
         known = [t for t in query_terms if t in self.df]
         if not known or not self.n:
+            return None
+        return np.asarray(self.bm25.get_scores(known), dtype=np.float32)
+
+    def search(self, query_terms: list[str], k: int,
+               scores: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(row, score) of the best `k` rows with a positive score."""
+        if scores is None:
+            scores = self.scores(query_terms)
+        if scores is None:
             return []
-        scores = np.asarray(self.bm25.get_scores(known), dtype=np.float32)
         k = min(k, self.n)
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
@@ -67,12 +77,15 @@ class LexicalIndex:
     def coverage(self, query_terms: list[str], row: int) -> float:
         """IDF-weighted share of the question's terms that this row contains.
 
-        A term the corpus never uses still counts against the row: a question about
-        things no article mentions should not look answered.
+        A term the corpus never uses counts against the row at `oov_weight` of its IDF
+        weight: a question about things no article mentions should not look answered.
         """
         unique = list(dict.fromkeys(query_terms))
         if not unique:
             return 0.0
         have = set(self.tokens[row])
-        weights = [self.idf(t) for t in unique]
-        return sum(w for t, w in zip(unique, weights, strict=True) if t in have) / sum(weights)
+        weights = [self.idf(t) * (1.0 if t in self.df else self.oov_weight) for t in unique]
+        total = sum(weights)
+        if total <= 0:
+            return 0.0
+        return sum(w for t, w in zip(unique, weights, strict=True) if t in have) / total

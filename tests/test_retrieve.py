@@ -1,0 +1,87 @@
+"""Retrieval and abstention on the real seed index: score fusion, BM25 settings, and
+question words no article uses."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from index.config import IndexConfig
+from index.embedder import Embedder
+from qa.answer import Answer
+from qa.config import QAConfig
+from qa.engine import Engine
+from qa.evaluate import fold
+from qa.lexical import LexicalIndex, terms
+from qa.retrieve import _zscore
+from tests.conftest import seed_questions
+
+
+def _row(qid: str) -> dict:
+    return next(r for r in seed_questions() if r["id"] == qid)
+
+
+def _quotes_any(answer: Answer, row: dict) -> bool:
+    wanted = [fold(s) for s in row["quote_any"]]
+    return any(w in fold(q.text) for q in answer.quotes for w in wanted)
+
+
+def test_retriever_uses_the_configured_bm25_settings(engine: Engine) -> None:
+    bm25 = engine._state.retriever.lexical.bm25
+    cfg = QAConfig()
+    assert (bm25.k1, bm25.b) == (cfg.bm25_k1, cfg.bm25_b)
+
+
+def test_zscore_is_relative_to_the_reference_and_flat_lists_add_nothing() -> None:
+    ref = np.array([1.0, 2.0, 3.0])
+    assert np.allclose(_zscore(np.array([2.0, 3.0, 5.0]), ref), [0.0, 1.2247, 3.6742], atol=1e-4)
+    assert not _zscore(np.array([4.0]), np.array([1.0, 1.0])).any()
+    assert not _zscore(np.array([4.0]), np.array([])).any()
+
+
+def test_coverage_weighs_words_no_chunk_uses_at_oov_weight() -> None:
+    texts = ["Alibaba cloud revenue grew", "Tencent games revenue", "JD.com food delivery"]
+    question = terms("Who is Alibaba exactly?")
+    assert question == terms("Alibaba exactly")
+    full = LexicalIndex(texts, oov_weight=1.0)
+    alibaba, exactly = full.idf(terms("Alibaba")[0]), full.idf(terms("exactly")[0])
+    assert full.coverage(question, 0) == pytest.approx(alibaba / (alibaba + exactly))
+    part = LexicalIndex(texts, oov_weight=0.75)
+    assert part.coverage(question, 0) == pytest.approx(alibaba / (alibaba + 0.75 * exactly))
+    assert LexicalIndex(texts, oov_weight=0.0).coverage(question, 0) == 1.0
+    # A question of nothing but unknown words covers nothing, whatever the weight.
+    assert LexicalIndex(texts, oov_weight=0.0).coverage(terms("football World Cup"), 0) == 0.0
+    assert math.isclose(part.coverage(question, 1), 0.0)
+
+
+def test_a_filler_word_the_article_never_uses_does_not_make_it_decline(engine: Engine) -> None:
+    """'exactly' is in no chunk; the seed question without it is answered, so is this one."""
+    row = _row("q04")
+    question = row["question"].rstrip("?") + ", exactly?"
+    assert [t for t in terms(question) if t not in engine._state.retriever.lexical.df]
+    answer = engine.ask(question)
+    assert not answer.abstained
+    assert _quotes_any(answer, row), [q.text for q in answer.quotes]
+
+
+@pytest.mark.parametrize("question", [
+    "How many employees does Alibaba have?",
+    "What dividend did Alibaba pay shareholders?",
+])
+def test_a_topical_question_on_words_no_article_uses_is_declined(engine: Engine, question: str) -> None:
+    """The article is about Alibaba but says nothing of staff or dividends: only the company
+    name is shared, and the unknown word still counts against every passage."""
+    assert [t for t in terms(question) if t not in engine._state.retriever.lexical.df]
+    answer = engine.ask(question)
+    assert answer.abstained and not answer.quotes and not answer.figures
+
+
+def test_reciprocal_rank_fusion_is_still_available(seed_cfg: IndexConfig, embedder: Embedder) -> None:
+    rrf = Engine(seed_cfg, QAConfig(fusion="rrf", candidates=30), embedder)
+    for row in seed_questions("quote")[:4]:
+        answer = rrf.ask(row["question"])
+        assert not answer.abstained and _quotes_any(answer, row), row["id"]
+    hits = rrf._state.retriever.search(row["question"], 5)
+    assert [h.fused for h in hits] == sorted((h.fused for h in hits), reverse=True)
