@@ -213,9 +213,10 @@ def _update_into(
     report.changed = sorted(a for a in articles if a in old and old[a] != articles[a].content_hash)
     report.added = sorted(a for a in articles if a not in old)
     report.unchanged = sorted(a for a in articles if old.get(a) == articles[a].content_hash)
-    stats = {a: articles[a].file_stat for a in report.unchanged
-             if articles[a].file_stat not in ((-1, -1), prev.known[a].file_stat)}
-    report.migrated = bool(stats) or prev.schema_old
+    moved = {a: (articles[a].path, *articles[a].file_stat) for a in report.unchanged
+             if articles[a].file_stat != (-1, -1)
+             and (articles[a].path, articles[a].file_stat) != (prev.known[a].path, prev.known[a].file_stat)}
+    report.migrated = bool(moved) or prev.schema_old
     live = sum(f.chunks for f in prev.known.values())
     report.total_chunks = live
     if not report.changed_anything and not report.migrated and previous is not None:
@@ -236,8 +237,8 @@ def _update_into(
     if texts and embedder is not None:
         vectors = embedder.encode(texts, cfg.batch_size, progress and len(texts) >= PROGRESS_MIN_CHUNKS)
     layout = VersionLayout(list(prev.layout.segments), {k: list(v) for k, v in prev.layout.dropped.items()},
-                           dict(prev.layout.file_stats))
-    layout.file_stats.update(stats)
+                           dict(prev.layout.files))
+    layout.files.update(moved)
     for aid in gone:
         layout.dropped.setdefault(prev.known[aid].segment, []).append(aid)
     dropped_chunks = prev.dropped_chunks + gone_chunks
@@ -323,8 +324,9 @@ def _compact(work: Path, prev: _Previous, layout: VersionLayout, rows: list,
     try:
         if prev.version is not None:
             _copy_rows(db, prev, layout, work)
-        for aid, stat in layout.file_stats.items():
-            db.execute("UPDATE articles SET file_size = ?, file_mtime_ns = ? WHERE id = ?", (*stat, aid))
+        for aid, (path, size, mtime) in layout.files.items():
+            db.execute("UPDATE articles SET path = ?, file_size = ?, file_mtime_ns = ? WHERE id = ?",
+                       (path, size, mtime, aid))
         for article, chunks, quantities in rows:
             insert_article(db, article, chunks, quantities)
         db.commit()

@@ -1,6 +1,6 @@
 """A version is a list of immutable segments, so adding one article writes one small segment.
 
-    v-<ns>/manifest.json      lists the segments, the articles dropped from each, file stats
+    v-<ns>/manifest.json      lists the segments, the articles dropped from each, files moved or touched
     v-<ns>/s-<ns>/            meta.sqlite + vectors.faiss of the articles one build embedded
 
 Like Lucene's segments: a build links the previous version's segment files into its
@@ -46,18 +46,19 @@ class IndexedFile:
 
 @dataclass
 class VersionLayout:
-    """The segments of one version, what is dropped from each, and file stats updated since."""
+    """The segments of one version, what is dropped from each, and the (path, size, mtime_ns)
+    of unchanged articles whose file was moved or touched since their segment was written."""
 
     segments: list[str] = field(default_factory=list)
     dropped: dict[str, list[str]] = field(default_factory=dict)
-    file_stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    files: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
     def segment_dir(self, version: Path, name: str) -> Path:
         return version if name == LEGACY and not (version / LEGACY).is_dir() else version / name
 
     def to_manifest(self) -> dict:
         return {"segments": self.segments, "dropped": {k: sorted(v) for k, v in self.dropped.items() if v},
-                "file_stats": {k: list(v) for k, v in sorted(self.file_stats.items())}}
+                "files": {k: list(v) for k, v in sorted(self.files.items())}}
 
 
 def read_manifest(version: Path) -> dict:
@@ -75,7 +76,7 @@ def read_layout(manifest: dict) -> VersionLayout:
         return VersionLayout(
             segments=[str(s) for s in manifest.get("segments", [LEGACY])],
             dropped={str(k): [str(a) for a in v] for k, v in manifest.get("dropped", {}).items()},
-            file_stats={str(k): (int(v[0]), int(v[1])) for k, v in manifest.get("file_stats", {}).items()},
+            files={str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in manifest.get("files", {}).items()},
         )
     except (TypeError, ValueError, IndexError, AttributeError):
         raise IndexCorruptError("index manifest lists malformed segments; run `newsqa index rebuild`") from None
@@ -96,8 +97,8 @@ def indexed_files(version: Path, layout: VersionLayout) -> dict[str, IndexedFile
                 f"SELECT id, path, content_hash, {stats} FROM articles"
             ):
                 if aid not in dropped:
-                    stat = layout.file_stats.get(aid, (int(size), int(mtime)))
-                    out[aid] = IndexedFile(aid, path, digest, stat, name, int(counts.get(aid, 0)))
+                    path, size, mtime = layout.files.get(aid, (path, size, mtime))
+                    out[aid] = IndexedFile(aid, path, digest, (int(size), int(mtime)), name, int(counts.get(aid, 0)))
         finally:
             db.close()
     return out

@@ -53,9 +53,9 @@ class IndexSnapshot:
             raise IndexCorruptError(
                 f"index metadata in {version} is unreadable ({exc}); run `newsqa index rebuild`"
             ) from None
-        for aid, stat in layout.file_stats.items():
+        for aid, (path, size, mtime) in layout.files.items():
             if aid in articles:
-                articles[aid] = replace(articles[aid], file_stat=stat)
+                articles[aid] = replace(articles[aid], path=path, file_stat=(size, mtime))
         store = merged_store(version, layout)
         if len(chunks) != len(store):
             raise IndexCorruptError(

@@ -108,7 +108,7 @@ def test_a_version_written_before_segments_is_read_and_updated(fresh_cfg: IndexC
     version = _version(fresh_cfg)
     manifest = _manifest(version)
     (segment,) = manifest.pop("segments")
-    for key in ("dropped", "file_stats", "dropped_chunks"):
+    for key in ("dropped", "files", "dropped_chunks"):
         manifest.pop(key)
     for name in (METADATA, VECTORS):  # both files at the top, as the first format had them
         (version / segment / name).rename(version / name)
@@ -121,3 +121,24 @@ def test_a_version_written_before_segments_is_read_and_updated(fresh_cfg: IndexC
     assert _manifest(_version(fresh_cfg))["segments"][0] == segments.LEGACY
     snap = IndexSnapshot.open(fresh_cfg)
     assert {k: v for k, v in _content(snap).items() if not k.startswith("one:")} == legacy
+
+
+def test_a_moved_corpus_is_recorded_once_then_its_files_are_not_read_again(
+    fresh_cfg: IndexConfig, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import index.build
+
+    shutil.copyfile(SEED, fresh_cfg.corpus_dir / SEED.name)
+    update_index(fresh_cfg, embedder=embedder)
+    moved = fresh_cfg.corpus_dir.parent / "moved"
+    shutil.copytree(fresh_cfg.corpus_dir, moved)  # same sizes and mtimes, another path
+    cfg = fresh_cfg.model_copy(update={"corpus_dir": moved})
+    first = update_index(cfg, embedder=embedder)
+    assert first.migrated and not first.changed_anything and first.chunks_embedded == 0
+    assert IndexSnapshot.open(cfg).articles[SEED.stem].path == str(moved / SEED.name)
+
+    reads: list[Path] = []
+    real = index.build.load_article
+    monkeypatch.setattr(index.build, "load_article", lambda p, n: reads.append(p) or real(p, n))
+    again = update_index(cfg, embedder=embedder)
+    assert not again.migrated and not again.changed_anything and reads == []
