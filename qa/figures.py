@@ -11,6 +11,7 @@ all give [].
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -264,6 +265,8 @@ def _ratio(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
 
 
 def _difference(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
+    if intent.direction:
+        return _how_many_more(intent, ops, m)
     pair = _two(intent, ops, m, allow_percent=True)
     if pair is None:
         return None
@@ -271,6 +274,129 @@ def _difference(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
     return _Calc(label_text(f"{intent.phrases[0]} minus {intent.phrases[1]}"),
                  a.q.value - b.q.value, a.q.unit, f"{a.q.text} - {b.q.text}",
                  [(a, 1), (b, -1)], notes=notes)
+
+
+def _how_many_more(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
+    """ "How many more A than B": A - B, which the question says is positive.
+
+    Both sides must be matched with confidence, in the unit the question names (or
+    counts of the nouns its phrases name: "more people than households"); a result
+    of the wrong sign means a side was misread, so there is no figure.
+    """
+    pool = [op for op in _amounts(ops, percent=intent.measure == "percent",
+                                  measure=intent.measure)
+            if op.q.role == "level" and op.q.factor is None and op.q.delta is None
+            and not _per_something(op.q)]
+    if intent.unit:
+        pool = [op for op in pool if _same_noun(op.q.unit, intent.unit)]
+    pair = _two_of(intent, pool, m)
+    if pair is None:
+        return None
+    a, b = pair
+    if m.support(intent.phrases[0], a, intent.phrases[1], clause=True) < 0 or m.support(
+            intent.phrases[1], b, intent.phrases[0], clause=True) < 0:
+        return None  # a name or year that tells the sides apart is not beside its number
+    if not _same_noun(a.q.unit, b.q.unit) and not (
+            a.q.unit and b.q.unit and a.q.unit != "%" and b.q.unit != "%"
+            and _names_noun(intent.phrases[0], a.q.unit)
+            and _names_noun(intent.phrases[1], b.q.unit)):
+        return None
+    big, small = (a, b) if intent.direction > 0 else (b, a)
+    value = big.q.value - small.q.value
+    if value <= 0:
+        return None
+    label = f"{intent.phrases[0]} minus {intent.phrases[1]}" if intent.direction > 0 else \
+        f"{intent.phrases[1]} minus {intent.phrases[0]}"
+    unit = big.q.unit if _same_noun(big.q.unit, small.q.unit) else ""
+    return _Calc(label_text(label), value, unit, f"{big.q.text} - {small.q.text}",
+                 [(big, 1), (small, -1)], notes=_period_notes([a, b]))
+
+
+def _two_of(intent: Intent, pool: list[Operand], m: Matcher) -> tuple[Operand, Operand] | None:
+    """Each phrase's one clearly best operand, two different numbers, or None."""
+    first, second = intent.phrases[0], intent.phrases[1]
+    a = _side(first, second, pool, m)
+    if a is None:
+        return None
+    b = _side(second, first, [op for op in pool if not op.same_item(a)], m)
+    if b is None:
+        return None
+    a2 = _side(first, second, [op for op in pool if not op.same_item(b)], m)
+    if a2 is None or not a2.same_item(a):
+        return None  # the first phrase would rather mean the second operand
+    return a, b
+
+
+def _side(phrase: str, other: str, pool: list[Operand], m: Matcher) -> Operand | None:
+    """The operand one side of a comparison means.
+
+    A phrase naming a counted noun ("people", "housing units") means a number stated
+    with that noun: one such number is the answer, several are told apart by meaning.
+    """
+    nouns = [op for op in pool if op.q.unit and op.q.unit != "%" and _names_noun(phrase, op.q.unit)
+             and not _names_noun(other, op.q.unit)]
+    if nouns and all(_same_value_op(o, nouns[0]) for o in nouns[1:]):
+        return nouns[0]
+    if pool and all(op.q.unit == "%" for op in pool):  # shares listed beside their groups
+        return _supported(phrase, other, pool, m)
+    return m.best(phrase, nouns or pool, contrast=[other])
+
+
+def _per_something(q: Quantity) -> bool:
+    """ "88 people per square mile", "4,111.5/sq mi": a density or rate, not a count."""
+    after = q.sentence[q.end - q.sentence_start:]
+    return re.match(r"(?i)\s*(?:[a-z-]+\s+)?(?:per|/|a\s+(?:day|week|month|year|game))\b|\s*/",
+                    after) is not None
+
+
+def _supported(phrase: str, other: str, pool: list[Operand], m: Matcher) -> Operand | None:
+    """The operand `phrase` means, said right next to its number, or None.
+
+    The words next to the number must name what the phrase names (`Matcher.support`),
+    cover at least half its words, more than any other number's words do, and the
+    model's closest match among the numbers that name it must agree. The model's floor
+    is not asked for: a short phrase ("white") scores low against a long clause, and
+    the words beside the number already say what it counts.
+    """
+    scored = [(m.support(phrase, op, other), op) for op in pool]
+    named = [(s, op) for s, op in scored if s >= 0]
+    if not named:
+        return None
+    top = max(s for s, _ in named)
+    leaders = [op for s, op in named if s == top]
+    if top < 0.5 or any(not _same_value_op(o, leaders[0]) for o in leaders[1:]):
+        return None
+    pool = [o for _, o in named]
+    scores = m.scores(phrase, pool, contrast=[other] if other else ())
+    op = pool[max(range(len(pool)), key=lambda i: scores[i])]
+    return op if _same_value_op(op, leaders[0]) else None
+
+
+def _same_value_op(a: Operand, b: Operand) -> bool:
+    return a.q.unit == b.q.unit and math.isclose(a.q.value, b.q.value)
+
+
+def _same_noun(u: str, v: str) -> bool:
+    return bool(u) and (u == v or (u.rstrip("s") == v.rstrip("s") and u != "%" and not (
+        len(u) == 3 and u.isupper())))
+
+
+def _names_noun(phrase: str, unit: str) -> bool:
+    """The phrase itself names the counted noun: "people" for "19,234 people"."""
+    stem = unit.lower()[:5].rstrip("s")
+    return any(w[:5].rstrip("s") == stem for w in re.findall(r"[a-z]+", phrase.lower()))
+
+
+def _complement(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
+    """ "How many percent were not X": 100% less the stated share of X."""
+    phrase = intent.phrases[0]
+    pool = [op for op in ops if op.q.unit == "%" and op.q.role == "level"
+            and op.q.factor is None and op.q.delta is None and 0 < op.q.value < 100]
+    op = _supported(phrase, "", pool, m)
+    if op is None:
+        return None
+    return _Calc(label_text(f"share not {intent.phrases[0]}"), 100 - op.q.value, "%",
+                 f"100% - {op.q.text}", [(op, -1)])
 
 
 def _share(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
@@ -316,7 +442,7 @@ def _convert(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
 _HANDLERS: dict[str, Callable[[Intent, list[Operand], Matcher], _Calc | None]] = {
     "exchange_rate": _exchange_rate, "rate": _rate, "annualise": _annualise,
     "before": _before, "change": _change, "ratio": _ratio, "difference": _difference,
-    "share": _share, "sum": _sum, "convert": _convert,
+    "share": _share, "sum": _sum, "convert": _convert, "complement": _complement,
 }
 
 
@@ -332,7 +458,8 @@ def _amounts(ops: list[Operand], percent: bool = False, measure: str = "") -> li
     for op in ops:
         q = op.q
         if (measure == "money" and not q.is_money) or (
-                measure == "count" and (q.is_money or q.unit == "%")):
+                measure == "count" and (q.is_money or q.unit == "%")) or (
+                measure == "percent" and q.unit != "%"):
             continue
         if "/" in q.unit or q.unit == "x" or (q.unit == "%" and not percent):
             continue

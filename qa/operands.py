@@ -81,6 +81,7 @@ class Matcher:
             self._clauses.setdefault(op.q.clause, len(self._clauses))
         self._vectors: np.ndarray | None = None
         self._local = _local_texts(self.operands)
+        self._clause_counts: dict[tuple[str, int], int] | None = None
 
     def scores(self, phrase: str, pool: Sequence[Operand],
                contrast: Sequence[str] = ()) -> list[float]:
@@ -107,6 +108,46 @@ class Matcher:
                 score += _NAME_BONUS  # two companies compared: naming ours tells them apart
             out.append(float(score))
         return out
+
+    def local(self, op: Operand) -> str:
+        """The words right next to the operand's number (see `_local_texts`)."""
+        return self._local.get(id(op), "")
+
+    def support(self, phrase: str, op: Operand, other: str = "", clause: bool = False) -> float:
+        """How much of `phrase` the words next to `op` say, 0..1; -1 when they miss a name.
+
+        Names and years that set `phrase` apart from `other` ("Howe" against
+        "Washington", "2010" against "2000") must be next to the number itself: a
+        sentence listing several groups says each one's number beside its name. With
+        `clause`, a number alone in its clause may have its name anywhere in the clause.
+        """
+        local = self.local(op)
+        near = {stem for _, stem in _content(local)}
+        if clause and self._alone_in_clause(op):  # no other number there to claim the clause's words
+            local = f"{local} {op.q.clause}"
+        lowered = local.lower()
+        named = {stem for _, stem in _content(local)}
+        names = _names(phrase, first=True) - _names(other, first=True)
+        years = set(re.findall(r"\b(?:1[5-9]|20)\d\d\b", phrase)) - set(
+            re.findall(r"\b\d{4}\b", other))
+        for name in names:
+            stems = _tokens(name)
+            if not stems or stems[0][1] not in named:
+                return -1.0
+        if any(y not in lowered for y in years):
+            return -1.0
+        words = {stem for _, stem in _content(phrase)}
+        return len(words & near) / len(words) if words else 1.0
+
+    def _alone_in_clause(self, op: Operand) -> bool:
+        key = (op.article_id, op.q.clause_start)
+        if self._clause_counts is None:
+            counts: dict[tuple[str, int], int] = {}
+            for o in self.operands:
+                k = (o.article_id, o.q.clause_start)
+                counts[k] = counts.get(k, 0) + 1
+            self._clause_counts = counts
+        return self._clause_counts.get(key, 0) == 1
 
     def best(self, phrase: str, pool: Sequence[Operand],
              prefer: Callable[[Operand], int] | None = None,

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 
 KINDS = ("exchange_rate", "share", "ratio", "difference", "sum", "before", "change",
-         "annualise", "rate", "convert")
+         "annualise", "rate", "convert", "complement")
 
 _CURRENCY_NAMES: list[tuple[str, str]] = [
     (r"hong\s+kong\s+dollars?|hk\s+dollars?|hkd|hk\$", "HKD"),
@@ -64,6 +64,30 @@ _DIFFERENCE = [
     re.compile(r"(?i)\bby\s+how\s+much\s+(?:does|did|is|was)\s+(?P<a>.+?)\s+(?:exceed|"
                r"outstrip|top|trail|beat)\s+(?P<b>.+)$"),
 ]
+# "How many more votes did A get than B?", "how many yards longer was A than B?": the
+# question says which side is larger, so the result must come out positive. Words that
+# say the first is smaller ("fewer", "shorter") mean second minus first.
+_LARGER = r"more|longer|higher|bigger|larger|greater|older|taller|farther|further|heavier|wider"
+_SMALLER = r"fewer|less|shorter|lower|smaller|younger|lighter|narrower"
+_AGAINST = r"than|compared\s+(?:with|to)|as\s+compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)"
+_HOW_MANY_MORE = [
+    re.compile(rf"(?i)\bhow\s+many\s+(?P<cmp>{_LARGER}|{_SMALLER})\s+(?P<a>.+?)\s+(?:{_AGAINST})"
+               rf"\s+(?P<b>.+)$"),
+    re.compile(rf"(?i)\bhow\s+many\s+(?P<unit>(?!times\b)[a-z]+(?:\s+of\s+[a-z]+)?)\s+(?P<cmp>{_LARGER}|"
+               rf"{_SMALLER})\s+(?P<a>.+?)\s+(?:{_AGAINST})\s+(?P<b>.+)$"),
+]
+_GROUPED = re.compile(r"(?i),|\b(?:and|or|combined|together|total|altogether|both|either)\b")
+_PERCENT_OF = re.compile(r"(?i)^\s*(?:percent(?:age)?s?|per\s+cent)\s+(?:of\s+)?")
+_CENSUS = re.compile(r"(?i)\b(?:from|in|according\s+to|of)\s+the\s+census\b")
+_HOW_MANY_MORE_WORD = re.compile(rf"(?i)\bhow\s+many\s+(?:(?!times\b)[a-z]+\s+)?(?:{_LARGER}|"
+                                 rf"{_SMALLER})\b")
+# "How many percent do not have children ...?", "what percentage of people were not
+# Hispanic?": the rest of a whole, 100% less the stated share of the group named.
+_COMPLEMENT = re.compile(
+    r"(?i)\b(?:how\s+many\s+(?:in\s+)?|what\s+)(?:percent|percentage|per\s+cent|%)\b"
+    r"(?:\s+of\s+(?P<whole>[^,]+?))?\s+(?P<rest>.*)$")
+_NEGATION = re.compile(r"(?i)\b(?:(?:do|does|did|is|was|are|were|had|has|have)\s+not|not|"
+                       r"(?:do|does|did|is|was|are|were|had|has|have)n[’']t)\b")
 _SUM = re.compile(r"(?i)\b(?:together|combined|in\s+total|altogether|in\s+all|put\s+together"
                   r"|between\s+them)\b|\b(?:total|sum)\s+of\b|\badd\s+up\b")
 _BEFORE = re.compile(
@@ -118,6 +142,8 @@ class Intent:
     percent: bool = False  # a change asked for as a percentage
     ordered: bool = False  # the pair's order was asked for ("how many yuan per dollar")
     measure: str = ""  # "money" for "how much", "count" for "how many": filters operands
+    direction: int = 0  # +1: the question says the first is larger ("how many more"), -1 smaller
+    unit: str = ""  # the unit the question names: "yards" in "how many yards longer"
 
 
 def parse_intent(question: str) -> Intent | None:
@@ -126,7 +152,10 @@ def parse_intent(question: str) -> Intent | None:
     if intent is None or intent.kind == "exchange_rate":
         return intent
     measure = ""
-    if _HOW_MANY.search(question):
+    if intent.kind == "complement" or (_HOW_MANY.search(question) and _PERCENT_WORDS.search(
+            question) and intent.kind == "difference"):
+        measure = "percent"
+    elif _HOW_MANY.search(question):
         measure = "count"
     elif _HOW_MUCH.search(question) and not _PERCENT_WORDS.search(question):
         measure = "money"
@@ -144,17 +173,41 @@ def _parse(question: str) -> Intent | None:
         q_wo = (q[:tm.start()] + q[tm.end():]).strip()
     else:
         q_wo = q
-    body = q_wo.rstrip("?.! ")
+    body = re.sub(r"(?i),\s*in\s+(?:percent|percentage|per\s+cent)(?:\s+terms)?\s*,", " percent",
+                  q_wo.rstrip("?.! "))
 
     if _EXCHANGE.search(q) or _PER_PAIR.search(q):
         pair, ordered = _pair(q)
         return Intent("exchange_rate", (), pair=pair, ordered=ordered)
+    cm = _COMPLEMENT.search(body)
+    if cm and _NEGATION.search(cm.group("rest")) and len(_NEGATION.findall(cm.group("rest"))) == 1:
+        rest = _NEGATION.sub(" ", cm.group("rest"))
+        if not re.search(r"(?i)\b(?:than|compared|more|less|fewer|difference|between|and|or|"
+                         r"combined|total|change|increase|decrease)\b",
+                         re.sub(r"(?i)\b(?:or|and)\s+(?:more|older|over)\b", " ", rest)):
+            phrase = clean(_CENSUS.sub(" ", f"{cm.group('whole') or ''} {rest}"))
+            return Intent("complement", (phrase,)) if phrase else None
+    for pattern in _HOW_MANY_MORE:
+        m = pattern.search(body)
+        if m:
+            if any(_GROUPED.search(m.group(k)) for k in ("a", "b")):
+                return None  # one side is several things: a sum we do not attempt
+            a, b = clean(_PERCENT_OF.sub("", m.group("a"))), clean(_PERCENT_OF.sub("", m.group("b")))
+            if _is_bare_name(a) or _is_bare_name(b):  # "troops did Howe have" vs "Washington"
+                a, b = complete_pair(a, b)
+            unit = m.groupdict().get("unit") or ""
+            if a and b and unit.lower() not in ("times", "more", "of"):
+                larger = re.fullmatch(rf"(?i){_LARGER}", m.group("cmp")) is not None
+                return Intent("difference", (a, b), currency=currency,
+                              direction=1 if larger else -1, unit=unit.lower())
     for pattern in _SHARE:
         m = pattern.search(body)
         if m:
             return Intent("share", (clean(m.group("part")), clean(m.group("whole"))),
                           currency=currency)
     for kind, patterns in (("ratio", _RATIO), ("difference", _DIFFERENCE)):
+        if kind == "ratio" and _HOW_MANY_MORE_WORD.search(body):
+            continue  # "how many more ... compared to": a difference we could not split
         for pattern in patterns:
             m = pattern.search(body)
             if m:
