@@ -2,7 +2,9 @@
 
 Like simonw/llm's embeddings, an article whose content hash is unchanged keeps its
 vectors; deleted articles are dropped; every run publishes a whole new version
-(see index/layout.py) or nothing at all.
+(see index/layout.py) or nothing at all. A version keeps the previous one's segments
+and adds one for what this run embedded (see index/segments.py), so an update costs
+about its embedding however large the index.
 """
 
 from __future__ import annotations
