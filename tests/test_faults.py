@@ -31,6 +31,8 @@ if len(sys.argv) > 3:
     import resource, signal
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a full disk: writes fail with EFBIG
     resource.setrlimit(resource.RLIMIT_FSIZE, (int(sys.argv[3]), int(sys.argv[3])))
+from index.embedder import get_embedder
+get_embedder(cfg.model)  # loaded before "start", so a kill lands in the update itself
 print("start", flush=True)
 update_index(cfg)
 print("done", flush=True)
@@ -53,32 +55,40 @@ def run_child(cfg: IndexConfig, *extra: str) -> subprocess.Popen[str]:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def test_kill_9_at_random_points_leaves_the_previous_index(fresh_cfg: IndexConfig, embedder: Embedder) -> None:
+@pytest.mark.parametrize(("base", "added", "wait"), [(0, 40, 2.5), (40, 4, 0.8)], ids=["compacting", "new-segment"])
+def test_kill_9_at_random_points_leaves_the_previous_index(
+    fresh_cfg: IndexConfig, embedder: Embedder, base: int, added: int, wait: float
+) -> None:
     (fresh_cfg.corpus_dir / SEED.name).write_bytes(SEED.read_bytes())
+    synthetic_corpus(fresh_cfg.corpus_dir, base, seed=3)
     update_index(fresh_cfg, embedder=embedder)
     home = index_home(fresh_cfg)
     before = current_version(home)
-    synthetic_corpus(fresh_cfg.corpus_dir, 40, seed=1)
+    assert before is not None
+    kept = {c.text for c in IndexSnapshot.open(fresh_cfg).chunks.values()}
+    synthetic_corpus(fresh_cfg.corpus_dir, added, seed=1)
     rng = random.Random(7)
     killed = 0
     for _ in range(3):
         child = run_child(fresh_cfg)
         assert child.stdout is not None
         assert child.stdout.readline().strip() == "start"  # model and imports loaded
-        time.sleep(rng.uniform(0.0, 2.5))
+        time.sleep(rng.uniform(0.0, wait))
         if child.poll() is None:
             child.send_signal(signal.SIGKILL)
             killed += 1
         child.wait(timeout=120)
         version = current_version(home)
         snap = IndexSnapshot.open(fresh_cfg)  # never half-written: opens, and is consistent
-        assert version == before or len(snap.articles) == 41
+        assert version == before or len(snap.articles) == 1 + base + added
+        assert kept <= {c.text for c in snap.chunks.values()}  # segments it shared are intact
         if version != before:
             break
     assert killed >= 1
     report = update_index(fresh_cfg, embedder=embedder)
     snap = IndexSnapshot.open(fresh_cfg)
-    assert len(snap.articles) == 41 and len(snap.store) == len(snap.chunks)
+    assert len(snap.articles) == 1 + base + added and len(snap.store) == len(snap.chunks)
+    assert kept <= {c.text for c in snap.chunks.values()}
     assert report.version == current_version(home).name  # type: ignore[union-attr]
     assert not list(home.glob("tmp-*"))
 
