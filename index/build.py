@@ -36,7 +36,7 @@ from index.layout import (
     publish,
 )
 from index.loading import is_article_file, load_article
-from index.metadata import MIGRATIONS, applied_migrations, connect, insert_article, next_chunk_id
+from index.metadata import MIGRATIONS, applied_migrations, connect, connect_readonly, insert_article, next_chunk_id
 from index.quantities import extract_quantities
 from index.segments import (
     MAX_DROPPED_SHARE,
@@ -186,7 +186,7 @@ class _Previous:
             known = indexed_files(version, layout)
             top, old = -1, False
             for name in layout.segments:
-                db = _open_ro(layout.segment_dir(version, name) / METADATA)
+                db = connect_readonly(layout.segment_dir(version, name) / METADATA)
                 try:
                     top = max(top, next_chunk_id(db) - 1)
                     old |= applied_migrations(db) < len(MIGRATIONS)
@@ -370,12 +370,6 @@ def _copy_rows(db: sqlite3.Connection, prev: _Previous, layout: VersionLayout, w
         finally:
             db.execute("DETACH DATABASE seg")
             tmp.unlink(missing_ok=True)
-
-
-def _open_ro(path: Path) -> sqlite3.Connection:
-    if not path.is_file():
-        raise sqlite3.DatabaseError(f"{path.name} is missing")
-    return sqlite3.connect(f"file:{path}?mode=ro", uri=True)
 
 
 def _write_manifest(cfg: IndexConfig, work: Path, layout: VersionLayout, articles: dict[str, Article | IndexedFile],

@@ -51,10 +51,16 @@ class ArticleInfo:
     chunks: int
 
 
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a published (immutable) segment's metadata; a missing
+    file raises sqlite3.DatabaseError rather than creating an empty database."""
+    return sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+
+
 def open_readonly(path: Path) -> sqlite3.Connection:
     """Open a published version's metadata for reading; an older schema asks for an update."""
     try:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, check_same_thread=False)
+        db = connect_readonly(path)
         (done,) = db.execute("SELECT COUNT(*) FROM _migrations").fetchone()
     except sqlite3.DatabaseError as exc:
         raise IndexCorruptError(f"metadata {path} is unreadable ({exc}); run `newsqa index rebuild`") from None

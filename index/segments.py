@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,7 +23,7 @@ import numpy as np
 
 from index.errors import IndexCorruptError
 from index.layout import MANIFEST, METADATA, VECTORS
-from index.metadata import chunk_ids_of
+from index.metadata import chunk_ids_of, connect_readonly
 from index.vector_store import FaissStore, stored_vectors
 
 LEGACY = "s-0"
@@ -88,7 +87,7 @@ def indexed_files(version: Path, layout: VersionLayout) -> dict[str, IndexedFile
     for name in layout.segments:
         db_path = layout.segment_dir(version, name) / METADATA
         dropped = set(layout.dropped.get(name, ()))
-        db = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+        db = connect_readonly(db_path)
         try:
             counts = dict(db.execute("SELECT article_id, COUNT(*) FROM chunks GROUP BY article_id"))
             columns = {r[1] for r in db.execute("PRAGMA table_info(articles)")}
@@ -125,7 +124,7 @@ def merged_store(version: Path, layout: VersionLayout) -> FaissStore:
         part = FaissStore.load(dirs[name] / VECTORS)
         dropped = layout.dropped.get(name)
         if dropped:
-            db = sqlite3.connect(f"file:{dirs[name] / METADATA}?mode=ro", uri=True)
+            db = connect_readonly(dirs[name] / METADATA)
             try:
                 part.remove(np.asarray(chunk_ids_of(db, dropped), dtype=np.int64))
             finally:

@@ -63,17 +63,18 @@ class Retriever:
         dense = self._dense(qvec, n if mode != "bm25" else 0)
         bm25 = self.lexical.scores(qterms) if mode != "dense" else None
         lexical = self.lexical.search(qterms, n, scores=bm25) if bm25 is not None else []
+        cos: dict[int, float] = {}
         if mode == "hybrid" and self.cfg.fusion == "score":
-            fused = self._score_fusion(qvec, dense, lexical, bm25)
+            fused, cos = self._score_fusion(qvec, dense, lexical, bm25)
         else:
             fused = self._rank_fusion(dense, lexical)
         named = named_articles(question, self.snapshot.articles)
         best = sorted(fused, key=lambda r: (self._article(r) not in named, -fused[r]))[:k]
-        cos = self._cosines(qvec, best)
+        missing = [r for r in best if r not in cos]
+        cos.update(zip(missing, self._cosines(qvec, missing), strict=True))
         return [
-            Hit(self.snapshot.chunks[int(self.ids[r])], fused[r], cos[i],
-                self.lexical.coverage(qterms, r))
-            for i, r in enumerate(best)
+            Hit(self.snapshot.chunks[int(self.ids[r])], fused[r], cos[r], self.lexical.coverage(qterms, r))
+            for r in best
         ]
 
     def _rank_fusion(self, dense: list[tuple[int, float]],
@@ -86,8 +87,10 @@ class Retriever:
         return fused
 
     def _score_fusion(self, qvec: np.ndarray, dense: list[tuple[int, float]],
-                      lexical: list[tuple[int, float]], bm25: np.ndarray | None) -> dict[int, float]:
-        """Weighted sum of z-scored cosine and BM25 score over both lists' candidates.
+                      lexical: list[tuple[int, float]], bm25: np.ndarray | None
+                      ) -> tuple[dict[int, float], dict[int, float]]:
+        """Weighted sum of z-scored cosine and BM25 score over both lists' candidates, and
+        the candidates' cosines (kept for the hits, so no vector is read twice).
 
         Both scores are known for every chunk (a cosine from its stored vector, BM25 from
         the full score array), so a chunk only one retriever proposed is scored by the
@@ -95,14 +98,15 @@ class Retriever:
         """
         rows = list(dict.fromkeys([r for r, _ in dense] + [r for r, _ in lexical]))
         if not rows:
-            return {}
+            return {}, {}
         w = self.cfg.dense_weight
         cos = np.asarray(self._cosines(qvec, rows), dtype=np.float64)
         fused = w * _zscore(cos, np.array([s for _, s in dense], dtype=np.float64))
         if bm25 is not None and lexical:
             lex = bm25[rows].astype(np.float64)
             fused += (1.0 - w) * _zscore(lex, np.array([s for _, s in lexical], dtype=np.float64))
-        return {r: float(f) for r, f in zip(rows, fused, strict=True)}
+        return ({r: float(f) for r, f in zip(rows, fused, strict=True)},
+                {r: float(c) for r, c in zip(rows, cos, strict=True)})
 
     def _article(self, row: int) -> str:
         return self.snapshot.chunks[int(self.ids[row])].article_id
