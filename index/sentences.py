@@ -34,6 +34,11 @@ def _simple_split(text: str) -> list[str]:
     return pieces
 
 
+def rough_sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans cut at end punctuation only: fast enough to score passages per question."""
+    return _fallback_spans(text)
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence in `text`, stripped of surrounding white space."""
     return list(_cached_spans(text))

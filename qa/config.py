@@ -27,6 +27,11 @@ class QAConfig(BaseModel):
         0.5, ge=0.0, le=1.0,
         description="weight of the dense z-score in score fusion; BM25 gets the rest",
     )
+    sentence_weight: float = Field(
+        2.0, ge=0.0,
+        description="hybrid mode re-ranks its hits by fused score plus this times the share of "
+                    "the question's words (IDF-weighted) that one sentence of the hit holds",
+    )
     rrf_k: int = Field(60, ge=1, description="reciprocal rank fusion constant (fusion='rrf')")
     bm25_k1: float = Field(0.9, gt=0.0, description="BM25 term-frequency saturation")
     bm25_b: float = Field(0.4, ge=0.0, le=1.0, description="BM25 document-length normalisation")

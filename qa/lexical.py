@@ -13,6 +13,8 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
+from index.sentences import rough_sentence_spans
+
 # Question words that say what kind of answer is wanted, not what it is about.
 _QUESTION_WORDS = {
     "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "much", "many",
@@ -80,10 +82,23 @@ class LexicalIndex:
         A term the corpus never uses counts against the row at `oov_weight` of its IDF
         weight: a question about things no article mentions should not look answered.
         """
+        return self._covered(query_terms, set(self.tokens[row]))
+
+    def sentence_coverage(self, query_terms: list[str], text: str) -> float:
+        """Coverage by the best single sentence of `text`.
+
+        The sentence that answers usually restates the question's words; a passage that
+        only scatters them over several sentences is weaker evidence. Sentences are cut
+        at end punctuation only (pysbd is too slow at query time): a rough cut is
+        enough for a ranking signal.
+        """
+        return max((self._covered(query_terms, set(terms(text[a:b])))
+                    for a, b in rough_sentence_spans(text)), default=0.0)
+
+    def _covered(self, query_terms: list[str], have: set[str]) -> float:
         unique = list(dict.fromkeys(query_terms))
         if not unique:
             return 0.0
-        have = set(self.tokens[row])
         weights = [self.idf(t) * (1.0 if t in self.df else self.oov_weight) for t in unique]
         total = sum(weights)
         if total <= 0:

@@ -6,6 +6,8 @@ candidates and added, `dense_weight` : 1 - `dense_weight`. Scores say how far ah
 first chunk is, which ranks alone do not: on 2,000 SQuAD dev questions (before
 abstention) hit@1 / hit@3 went from 0.765 / 0.901 with reciprocal rank fusion (still
 available as `fusion="rrf"`) to 0.833 / 0.936 with weights 0.5 : 0.5 and BM25 k1 0.9, b 0.4.
+The hits are then re-ranked with a bonus for the one sentence that holds most of the
+question's words (`sentence_weight`): hit@1 0.8005 -> 0.808 on 2,000 other questions.
 """
 
 from __future__ import annotations
@@ -70,6 +72,9 @@ class Retriever:
             fused = self._rank_fusion(dense, lexical)
         named = named_articles(question, self.snapshot.articles)
         best = sorted(fused, key=lambda r: (self._article(r) not in named, -fused[r]))[:k]
+        if mode == "hybrid" and self.cfg.sentence_weight:
+            fused = self._sentence_bonus(qterms, best, fused)
+            best.sort(key=lambda r: (self._article(r) not in named, -fused[r]))
         missing = [r for r in best if r not in cos]
         cos.update(zip(missing, self._cosines(qvec, missing), strict=True))
         return [
@@ -107,6 +112,15 @@ class Retriever:
             fused += (1.0 - w) * _zscore(lex, np.array([s for _, s in lexical], dtype=np.float64))
         return ({r: float(f) for r, f in zip(rows, fused, strict=True)},
                 {r: float(c) for r, c in zip(rows, cos, strict=True)})
+
+    def _sentence_bonus(self, qterms: list[str], rows: list[int],
+                        fused: dict[int, float]) -> dict[int, float]:
+        """The fused scores of `rows` plus `sentence_weight` times their best sentence's
+        coverage: on SQuAD dev this lifts hit@1 by about a point, hit@3 unchanged."""
+        w = self.cfg.sentence_weight
+        text = self.snapshot.chunks
+        return {r: fused[r] + w * self.lexical.sentence_coverage(qterms, text[int(self.ids[r])].text)
+                for r in rows}
 
     def _article(self, row: int) -> str:
         return self.snapshot.chunks[int(self.ids[row])].article_id

@@ -85,3 +85,34 @@ def test_reciprocal_rank_fusion_is_still_available(seed_cfg: IndexConfig, embedd
         assert not answer.abstained and _quotes_any(answer, row), row["id"]
     hits = rrf._state.retriever.search(row["question"], 5)
     assert [h.fused for h in hits] == sorted((h.fused for h in hits), reverse=True)
+
+
+def test_sentence_coverage_is_that_of_the_best_single_sentence() -> None:
+    texts = ["Alibaba grew fast. Its cloud revenue rose.", "Alibaba cloud revenue rose fast.", "JD.com"]
+    lex = LexicalIndex(texts)
+    question = terms("How did Alibaba's cloud revenue do?")
+    assert lex.coverage(question, 0) == pytest.approx(1.0)
+    alibaba, cloud, revenue = (lex.idf(t) for t in question)
+    expected = max(alibaba, cloud + revenue) / (alibaba + cloud + revenue)
+    assert lex.sentence_coverage(question, texts[0]) == pytest.approx(expected)
+    assert expected < 1.0
+    assert lex.sentence_coverage(question, texts[1]) == pytest.approx(1.0)
+    assert lex.sentence_coverage(question, "") == 0.0
+
+
+@pytest.mark.parametrize("qid", ["q11", "f01", "q07"])
+def test_hybrid_hits_are_reranked_by_their_best_sentence(seed_cfg: IndexConfig, embedder: Embedder,
+                                                         qid: str) -> None:
+    """With a dominant sentence weight the first hit is one whose single sentence holds the
+    most question words; with none, the fused order stands. Hits stay in score order."""
+    question = _row(qid)["question"]
+    qterms = terms(question)
+    heavy = Engine(seed_cfg, QAConfig(sentence_weight=1000.0), embedder)._state.retriever
+    hits = heavy.search(question, 10)
+    best = [heavy.lexical.sentence_coverage(qterms, h.chunk.text) for h in hits]
+    assert best[0] == pytest.approx(max(best))
+    assert [h.fused for h in hits] == sorted((h.fused for h in hits), reverse=True)
+    plain = Engine(seed_cfg, QAConfig(sentence_weight=0.0), embedder)._state.retriever.search(question, 10)
+    assert {h.chunk.id for h in plain} == {h.chunk.id for h in hits}
+    if qid != "q07":  # without the bonus these two lead with a passage that scatters the words
+        assert plain[0].chunk.id != hits[0].chunk.id
