@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections import Counter
@@ -31,12 +32,36 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
+def _content_word(word: str) -> str | None:
+    """The word lower-cased without its possessive, or None for stop and question words."""
+    w = word.lower().replace("’", "'")
+    w = w[:-2] if w.endswith("'s") else w
+    return w if w not in _STOP and len(w) < 40 else None
+
+
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed content words; stop words and question words dropped."""
-    words = [w.lower().replace("’", "'") for w in _WORD.findall(text)]
-    words = [w[:-2] if w.endswith("'s") else w for w in words]
-    kept = [w for w in words if w not in _STOP and len(w) < 40]
+    kept = [w for w in map(_content_word, _WORD.findall(text)) if w]
     return _stemmer().stemWords(kept) if kept else []
+
+
+@lru_cache(maxsize=8192)
+def sentence_terms(text: str) -> tuple[frozenset[str], ...]:
+    """The terms of each rough sentence of `text`, stemmed in one call (query-time cost)."""
+    spans = rough_sentence_spans(text)
+    if not spans:
+        return ()
+    ends = [b for _a, b in spans]
+    owner: list[int] = []
+    kept: list[str] = []
+    for m in _WORD.finditer(text):
+        if w := _content_word(m.group()):
+            owner.append(bisect.bisect_right(ends, m.start()))
+            kept.append(w)
+    sets: list[set[str]] = [set() for _ in spans]
+    for i, stem in zip(owner, _stemmer().stemWords(kept) if kept else [], strict=True):
+        sets[min(i, len(sets) - 1)].add(stem)
+    return tuple(frozenset(x) for x in sets)
 
 
 class LexicalIndex:
@@ -92,8 +117,7 @@ class LexicalIndex:
         at end punctuation only (pysbd is too slow at query time): a rough cut is
         enough for a ranking signal.
         """
-        return max((self._covered(query_terms, set(terms(text[a:b])))
-                    for a, b in rough_sentence_spans(text)), default=0.0)
+        return max((self._covered(query_terms, have) for have in sentence_terms(text)), default=0.0)
 
     def _covered(self, query_terms: list[str], have: set[str]) -> float:
         unique = list(dict.fromkeys(query_terms))

@@ -116,3 +116,13 @@ def test_hybrid_hits_are_reranked_by_their_best_sentence(seed_cfg: IndexConfig, 
     assert {h.chunk.id for h in plain} == {h.chunk.id for h in hits}
     if qid != "q07":  # without the bonus these two lead with a passage that scatters the words
         assert plain[0].chunk.id != hits[0].chunk.id
+
+
+@pytest.mark.parametrize("text", [
+    "Alibaba’s cloud revenue grew 34 per cent. JD.com Inc. entered food delivery in February! Its shares rose.",
+    "No end punctuation here", "", "   ", "One. Two? Three!",
+])
+def test_sentence_terms_match_the_terms_of_each_rough_sentence(text: str) -> None:
+    from index.sentences import rough_sentence_spans
+    from qa.lexical import sentence_terms
+    assert sentence_terms(text) == tuple(frozenset(terms(text[a:b])) for a, b in rough_sentence_spans(text))
