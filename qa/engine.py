@@ -68,8 +68,9 @@ class Engine:
     def open(cls, index_cfg: IndexConfig, qa_cfg: QAConfig) -> Engine:
         return cls(index_cfg, qa_cfg, get_embedder(index_cfg.model))
 
-    def _load(self, snapshot: IndexSnapshot) -> _State:
-        return _State(snapshot, Retriever(snapshot, self.embedder, self.qa_cfg))
+    def _load(self, snapshot: IndexSnapshot, previous: _State | None = None) -> _State:
+        lender = previous.retriever if previous is not None else None
+        return _State(snapshot, Retriever(snapshot, self.embedder, self.qa_cfg, previous=lender))
 
     @property
     def snapshot(self) -> IndexSnapshot:
@@ -82,7 +83,7 @@ class Engine:
             return False
         with self._lock:
             if latest != self._state.snapshot.version:
-                self._state = self._load(IndexSnapshot.open_version(latest))
+                self._state = self._load(IndexSnapshot.open_version(latest), self._state)
         return True
 
     def articles(self) -> list[ArticleInfo]:

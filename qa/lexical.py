@@ -6,7 +6,7 @@ import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 
 import bm25s
@@ -68,8 +68,10 @@ class LexicalIndex:
     """BM25 over chunk texts (with their titles), and document frequencies for IDF."""
 
     def __init__(self, texts: Sequence[str], k1: float = 1.5, b: float = 0.75,
-                 oov_weight: float = 1.0) -> None:
-        self.tokens = [terms(t) for t in texts]
+                 oov_weight: float = 1.0, known: Mapping[str, list[str]] | None = None) -> None:
+        """`known` maps texts to their terms already computed (a previous version's)."""
+        known = known or {}
+        self.tokens = [known[t] if t in known else terms(t) for t in texts]
         self.n = len(self.tokens)
         self.oov_weight = oov_weight
         self.df: Counter[str] = Counter()

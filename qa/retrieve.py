@@ -38,17 +38,28 @@ class Hit:
 class Retriever:
     """Searches one index snapshot; built once per published version."""
 
-    def __init__(self, snapshot: IndexSnapshot, embedder: Embedder, cfg: QAConfig) -> None:
+    def __init__(self, snapshot: IndexSnapshot, embedder: Embedder, cfg: QAConfig,
+                 previous: Retriever | None = None) -> None:
+        """`previous`, the retriever of the version this one replaces, lends the terms of
+        the chunks both share: a refresh after one added article re-reads only its text."""
         self.snapshot = snapshot
         self.embedder = embedder
         self.cfg = cfg
         self.ids = np.array(sorted(snapshot.chunks), dtype=np.int64)
         self.row_of = {int(cid): row for row, cid in enumerate(self.ids)}
-        self.lexical = LexicalIndex(
-            [embedding_text(snapshot.articles[c.article_id].title, c.text)
-             for c in (snapshot.chunks[int(i)] for i in self.ids)],
-            k1=cfg.bm25_k1, b=cfg.bm25_b, oov_weight=cfg.oov_weight,
-        )
+        known = previous.known_terms() if previous is not None else None
+        self.lexical = LexicalIndex(self._texts(), k1=cfg.bm25_k1, b=cfg.bm25_b,
+                                    oov_weight=cfg.oov_weight, known=known)
+
+    def _texts(self) -> list[str]:
+        """Each chunk's text as BM25 reads it (with its article's title), in row order."""
+        snap = self.snapshot
+        return [embedding_text(snap.articles[c.article_id].title, c.text)
+                for c in (snap.chunks[int(i)] for i in self.ids)]
+
+    def known_terms(self) -> dict[str, list[str]]:
+        """Each chunk's BM25 text and its terms, for the retriever of the next version."""
+        return dict(zip(self._texts(), self.lexical.tokens, strict=True))
 
     def search(
         self, question: str, k: int, mode: RetrievalMode | None = None,

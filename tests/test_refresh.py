@@ -93,3 +93,27 @@ def test_a_question_is_answered_wholly_from_one_snapshot(seeded: IndexConfig, em
     after = engine.ask(question)
     assert any("Net income fell by half" in q.text for q in after.quotes)
     assert not any("Net income halved" in q.text for q in after.quotes)
+
+
+def test_a_refresh_reads_only_the_new_chunks_and_scores_as_a_fresh_start(
+        seeded: IndexConfig, embedder: Embedder) -> None:
+    """The next version's BM25 borrows the terms of every chunk it shares with the last one
+    (the same lists, not recomputed); its scores match an engine opened from scratch."""
+    engine = Engine(seeded, QAConfig(), embedder)
+    before = engine._state.retriever
+    old_terms = {int(cid): toks for cid, toks in zip(before.ids, before.lexical.tokens, strict=True)}
+    add_sources(seeded, [Upload("Meituan narrows losses.txt", MEITUAN.encode())], embedder=embedder)
+    assert engine.refresh() is True
+    after = engine._state.retriever
+    shared = new = 0
+    for cid, toks in zip(after.ids, after.lexical.tokens, strict=True):
+        if int(cid) in old_terms:
+            assert toks is old_terms[int(cid)]
+            shared += 1
+        else:
+            new += 1
+    assert shared == len(old_terms) and new > 0
+    fresh = Engine(seeded, QAConfig(), embedder)._state.retriever
+    assert fresh.lexical.tokens == after.lexical.tokens
+    query = ["meituan", "deliveri", "order"]
+    assert np.allclose(fresh.lexical.scores(query), after.lexical.scores(query))
