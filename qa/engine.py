@@ -8,6 +8,7 @@ question is answered from the snapshot it started with.
 from __future__ import annotations
 
 import html
+import math
 import re
 import threading
 from dataclasses import dataclass
@@ -17,9 +18,10 @@ from index.embedder import Embedder, get_embedder
 from index.errors import QuestionError
 from index.layout import current_version, index_home
 from index.metadata import ArticleInfo
-from index.quantities import Quantity
+from index.quantities import Quantity, extract_quantities
 from index.snapshot import IndexSnapshot
 from qa.answer import Answer, Figure
+from qa.answer_type import states_time, wants_time
 from qa.compose import abstain, compose, select_quotes
 from qa.config import QAConfig, RetrievalMode
 from qa.figures import compute_figures, describe_figure
@@ -104,7 +106,7 @@ class Engine:
         figures = []
         if hits and hits[0].dense >= FIGURE_MIN_COSINE:
             figures = compute_figures(query, self._quantities(state, hits), self.embedder.encode)
-        if not figures and not answerable(hits):
+        if not figures and not answerable(query, hits, state.snapshot.quantities):
             return abstain(question)
         quotes = select_quotes(evidence_first(hits, figures), state.snapshot.articles, k)
         return compose(question, quotes, figures, describe_figure)
@@ -150,5 +152,26 @@ def supports(hit: Hit) -> bool:
     )
 
 
-def answerable(hits: list[Hit]) -> bool:
-    return any(supports(h) for h in hits[:5])
+def answerable(question: str, hits: list[Hit], quantities: dict[str, list[dict]]) -> bool:
+    """Whether a leading passage answers: it passes `supports` and states a time when the
+    question asks when, or it states a number the question quotes ("How much is 380
+    billion yuan in dollars?" is about the passage saying "380 billion yuan ($53.8 billion)")."""
+    top = hits[:5]
+    timed = wants_time(question)
+    if any(supports(h) and (not timed or states_time(h.chunk.text)) for h in top):
+        return True
+    return any(_states(h, quantities, asked) for asked in _quoted_numbers(question) for h in top)
+
+
+def _quoted_numbers(question: str) -> list[Quantity]:
+    """Amounts with a unit that the question itself states: "380 billion yuan", "16%"."""
+    return [q for q in extract_quantities(question) if q.unit and math.isfinite(q.value)]
+
+
+def _states(hit: Hit, quantities: dict[str, list[dict]], asked: Quantity) -> bool:
+    c = hit.chunk
+    return any(
+        c.start <= d["start"] and d["end"] <= c.end and d["unit"] == asked.unit
+        and math.isclose(d["value"], asked.value, rel_tol=1e-9)
+        for d in quantities.get(c.article_id, [])
+    )

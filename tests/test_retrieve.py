@@ -126,3 +126,44 @@ def test_sentence_terms_match_the_terms_of_each_rough_sentence(text: str) -> Non
     from index.sentences import rough_sentence_spans
     from qa.lexical import sentence_terms
     assert sentence_terms(text) == tuple(frozenset(terms(text[a:b])) for a, b in rough_sentence_spans(text))
+
+
+@pytest.mark.parametrize(("question", "wants"), [
+    ("When was Alibaba founded?", True),
+    ("In what year did JD.com enter food delivery?", True),
+    ("On what date was the call held?", True),
+    ("When B cells begin to replicate, what do their offspring become?", False),
+    ("What happens when prices fall?", False),
+    ("Who founded Alibaba?", False),
+])
+def test_when_questions_are_told_apart(question: str, wants: bool) -> None:
+    from qa.answer_type import wants_time
+    assert wants_time(question) is wants
+
+
+@pytest.mark.parametrize(("text", "states"), [
+    ("In February, JD.com made a surprise entry into food delivery.", True),
+    ("Tesla left Graz in 1878.", True),
+    ("The per-order loss halved compared to the summer months.", True),
+    ("Jack Ma, at the company he co-founded, pledged to invest over three years.", False),
+    ("Revenue grew 34 per cent.", False),
+])
+def test_passages_stating_a_time_are_told_apart(text: str, states: bool) -> None:
+    from qa.answer_type import states_time
+    assert states_time(text) is states
+
+
+def test_a_when_question_needs_a_passage_that_states_a_time(engine: Engine) -> None:
+    """Every word of "When was Alibaba founded?" is in the sentence on Jack Ma, who
+    "co-founded" it; that sentence names no time, so the bot declines."""
+    assert engine.ask("Who co-founded Alibaba?").abstained is False
+    answer = engine.ask("When was Alibaba founded?")
+    assert answer.abstained and not answer.quotes
+    assert not engine.ask(_row("q06")["question"]).abstained  # "In February, JD.com ..."
+
+
+def test_a_question_quoting_a_stated_amount_is_answered_from_its_passage(engine: Engine) -> None:
+    answer = engine.ask("How much is 380 billion yuan in US dollars?")
+    assert not answer.abstained
+    assert "380 billion yuan ($53.8 billion)" in answer.quotes[0].text
+    assert engine.ask("How much is 999 billion yuan in US dollars?").abstained
