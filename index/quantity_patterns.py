@@ -76,6 +76,10 @@ NOUN = re.compile(r"\s(?:(?:straight|consecutive|successive|more|new|additional|
                    r"full|different|separate|fewer|active|monthly|daily|annual|unique)\s)?"
                    r"(?P<noun>[a-z][a-z\-]*[a-z])\b")
 TIME_COMPOUND = re.compile(r"(?i)-(?P<tu>year|month|week|day|quarter|hour|minute)s?\b")
+# "a 43-yard field goal", "a 10-mile race": a measure written as one hyphenated word.
+MEASURE_COMPOUND = re.compile(
+    r"(?i)-(?P<mu>yard|mile|foot|feet|inch|metre|meter|kilometre|kilometer|pound|ton|tonne|acre)s?\b")
+MEASURE_PLURALS = {"foot": "feet", "feet": "feet", "inch": "inches"}
 STOP = frozenset(
     """a an the of in on at to by for from with as and or but than that this
 these those which who whom whose is was were are be been being has had have will would

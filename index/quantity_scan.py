@@ -30,6 +30,8 @@ from index.quantity_patterns import (
     FRACTIONS,
     GROUPED,
     HEDGE_BEFORE,
+    MEASURE_COMPOUND,
+    MEASURE_PLURALS,
     MONTH_AFTER,
     MONTH_BEFORE,
     NOUN,
@@ -208,9 +210,13 @@ def _finish(text: str, start: int, end: int, value: float, currency: str, yen: s
             unit, end = "times", tm.end()
         else:
             tc = TIME_COMPOUND.match(text, end)
+            mc = MEASURE_COMPOUND.match(text, end)
             nm = NOUN.match(text, end)
             if tc:
                 unit, end = tc.group("tu").lower() + "s", tc.end()
+            elif mc:
+                mu = mc.group("mu").lower()
+                unit, end = MEASURE_PLURALS.get(mu, mu + "s"), mc.end()
             elif nm and nm.group("noun") not in STOP:
                 unit, end = nm.group("noun"), nm.end()
     if not math.isfinite(value) or abs(value) > 1e18:

@@ -105,7 +105,8 @@ class Engine:
         hits = state.retriever.search(query, max(k * 3, 10), mode=mode, qvec=qvec)
         figures = []
         if hits and hits[0].dense >= FIGURE_MIN_COSINE:
-            figures = compute_figures(query, self._quantities(state, hits), self.embedder.encode)
+            texts = {h.chunk.article_id: state.snapshot.articles[h.chunk.article_id].text for h in hits}
+            figures = compute_figures(query, self._quantities(state, hits), self.embedder.encode, texts)
         if not figures and not answerable(query, hits, state.snapshot.quantities):
             return abstain(question)
         quotes = select_quotes(evidence_first(hits, figures), state.snapshot.articles, k)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from index.quantities import TIME_UNITS, Quantity
@@ -30,6 +30,9 @@ from qa.figure_text import (
 )
 from qa.operands import Embed, Matcher, Operand
 from qa.question_intent import Intent, parse_intent
+from qa.year_events import elapsed_years
+from qa.year_intent import parse_years
+from qa.years import sentence_carriers
 
 __all__ = ["compute_figures", "describe_figure"]
 
@@ -67,13 +70,23 @@ class _Rate:
 
 
 def compute_figures(question: str, quantities: Sequence[tuple[str, Quantity]],
-                    embed: Embed | None = None) -> list[Figure]:
+                    embed: Embed | None = None, texts: Mapping[str, str] | None = None
+                    ) -> list[Figure]:
     """Figures answering `question` from `quantities` (article_id, Quantity), best first.
 
     `quantities` come from the articles retrieval found relevant, most relevant first;
     `embed` is the sentence model's encode, used to match the question's phrases to
-    each quantity's clause (without it, matching falls back to shared words).
+    each quantity's clause (without it, matching falls back to shared words). `texts`,
+    the same articles' texts, let "how many years" questions see years stated in
+    sentences that hold no other number.
     """
+    years = parse_years(question)
+    if years is not None:  # "how many years after A did B?"
+        carriers = [*quantities, *sentence_carriers(texts or {})]
+        calc = _elapsed(years, carriers, embed)
+        figure = _figure(calc) if calc is not None else None
+        if figure is not None:
+            return [figure]
     intent = parse_intent(question)
     if intent is None:
         return []
@@ -93,6 +106,21 @@ def compute_figures(question: str, quantities: Sequence[tuple[str, Quantity]],
 
 
 # --- one handler per kind of question ------------------------------------------------
+
+
+def _elapsed(intent: Intent, quantities: Sequence[tuple[str, Quantity]],
+             embed: Embed | None) -> _Calc | None:
+    """ "How many years after A did B?": the later stated year minus the earlier."""
+    pair = elapsed_years(intent, quantities, embed)
+    if pair is None:
+        return None
+    earlier, later = pair
+    gap = later.q.value - earlier.q.value
+    label = {"events": f"years from {' to '.join(intent.phrases)}",
+             "span": f"years of {intent.phrases[0]}"}.get(intent.unit, "years elapsed")
+    return _Calc(label_text(label),
+                 gap, "year" if gap == 1 else "years", f"{later.q.text} - {earlier.q.text}",
+                 [(later, 1), (earlier, -1)])
 
 
 def _exchange_rate(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:

@@ -76,6 +76,10 @@ def assert_offsets(text: str, quantities: list[Quantity]) -> None:
     ("Its shares trade at 2.5x book value.", "2.5x", 2.5, "x"),
     ("The app was downloaded 10 million times since May.", "10 million times", 10e6, "times"),
     ("The yuan traded at 7.1 yuan per dollar.", "7.1 yuan per dollar", 7.1, "CNY/USD"),
+    ("He kicked a 43-yard field goal.", "43-yard", 43, "yards"),
+    ("She ran a 10-mile race.", "10-mile", 10, "miles"),
+    ("It stands on a 5-foot wall.", "5-foot", 5, "feet"),
+    ("He signed a 3-year deal.", "3-year", 3, "years"),
 ])
 def test_units_and_scales(text: str, span: str, value: float, unit: str) -> None:
     q = find(text, span)
