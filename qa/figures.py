@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from index.quantities import TIME_UNITS, Quantity
 from qa.answer import Figure, FigureInput
+from qa.extremes import Extreme, candidates, parse_extreme
 from qa.figure_text import (
     LOWER_BOUND,
     UPPER_BOUND,
@@ -87,6 +88,11 @@ def compute_figures(question: str, quantities: Sequence[tuple[str, Quantity]],
         figure = _figure(calc) if calc is not None else None
         if figure is not None:
             return [figure]
+    extreme = parse_extreme(question)
+    if extreme is not None:  # "how many yards was the longest field goal?"
+        calc = _extreme(extreme, quantities, texts or {})
+        figure = _figure(calc) if calc is not None else None
+        return [figure] if figure is not None else []
     intent = parse_intent(question)
     if intent is None:
         return []
@@ -121,6 +127,26 @@ def _elapsed(intent: Intent, quantities: Sequence[tuple[str, Quantity]],
     return _Calc(label_text(label),
                  gap, "year" if gap == 1 else "years", f"{later.q.text} - {earlier.q.text}",
                  [(later, 1), (earlier, -1)])
+
+
+def _extreme(ask: Extreme, quantities: Sequence[tuple[str, Quantity]],
+             texts: Mapping[str, str]) -> _Calc | None:
+    """The largest, the smallest, or their difference, of every amount of the thing."""
+    found = candidates(ask, quantities, texts)
+    if found is None:
+        return None
+    ops = [Operand(aid, q, rank) for rank, (aid, q) in enumerate(found)]
+    listed = ", ".join(op.q.text for op in ops)
+    hi = max(ops, key=lambda op: op.q.value)
+    lo = min(ops, key=lambda op: op.q.value)
+    whose = f"{ask.who}'s " if ask.who else ""
+    if ask.kind == "spread":
+        return _Calc(label_text(f"{whose}longest {ask.thing} minus shortest"), hi.q.value - lo.q.value,
+                     ask.unit, f"max({listed}) - min({listed})", [(op, 1) for op in ops])
+    pick, name = (hi, "max") if ask.kind == "max" else (lo, "min")
+    word = "longest" if ask.kind == "max" else "shortest"
+    return _Calc(label_text(f"{whose}{word} {ask.thing}"), pick.q.value, ask.unit,
+                 f"{name}({listed})", [(op, 1) for op in ops])
 
 
 def _exchange_rate(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
