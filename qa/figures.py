@@ -353,8 +353,10 @@ def _how_many_more(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | No
     if not _same_noun(a.q.unit, b.q.unit) and not (
             a.q.unit and b.q.unit and a.q.unit != "%" and b.q.unit != "%"
             and _names_noun(intent.phrases[0], a.q.unit)
-            and _names_noun(intent.phrases[1], b.q.unit)):
-        return None
+            and _names_noun(intent.phrases[1], b.q.unit)
+            and not _names_noun(intent.phrases[0], b.q.unit)
+            and not _names_noun(intent.phrases[1], a.q.unit)):
+        return None  # "more people than households" only when each side names its own noun
     big, small = (a, b) if intent.direction > 0 else (b, a)
     value = big.q.value - small.q.value
     if value <= 0:

@@ -68,6 +68,7 @@ _DIFFERENCE = [
 # question says which side is larger, so the result must come out positive. Words that
 # say the first is smaller ("fewer", "shorter") mean second minus first.
 _LARGER = r"more|longer|higher|bigger|larger|greater|older|taller|farther|further|heavier|wider"
+_DIFFERENCE_WORD = re.compile(r"(?i)\b(?:difference|gap)\b")
 _SMALLER = r"fewer|less|shorter|lower|smaller|younger|lighter|narrower"
 _AGAINST = r"than|compared\s+(?:with|to)|as\s+compared\s+(?:with|to)|in\s+comparison\s+(?:with|to)"
 _HOW_MANY_MORE = [
@@ -206,8 +207,8 @@ def _parse(question: str) -> Intent | None:
             return Intent("share", (clean(m.group("part")), clean(m.group("whole"))),
                           currency=currency)
     for kind, patterns in (("ratio", _RATIO), ("difference", _DIFFERENCE)):
-        if kind == "ratio" and _HOW_MANY_MORE_WORD.search(body):
-            continue  # "how many more ... compared to": a difference we could not split
+        if kind == "ratio" and (_HOW_MANY_MORE_WORD.search(body) or _DIFFERENCE_WORD.search(body)):
+            continue  # "how many more / how many yards difference ... compared to": not a ratio
         for pattern in patterns:
             m = pattern.search(body)
             if m:
