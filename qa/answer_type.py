@@ -38,3 +38,16 @@ def wants_time(question: str) -> bool:
 def states_time(text: str) -> bool:
     """True when the passage names a time a "when" question could be answered with."""
     return bool(_TIME.search(text))
+
+
+_HOW_MANY = re.compile(r"(?i)\s*how\s+many\s+(?P<noun>[^\W\d_]+)")
+_NOT_A_NOUN = frozenset({"more", "fewer", "less", "times", "of", "in", "percent", "per", "than",
+                         "other", "different", "additional", "total"})
+
+
+def counted_noun(question: str) -> str | None:
+    """The thing a "How many X" question counts ("customers"), or None."""
+    m = _HOW_MANY.match(question)
+    if m is None or m.group("noun").lower() in _NOT_A_NOUN:
+        return None
+    return m.group("noun")

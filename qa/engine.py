@@ -11,6 +11,7 @@ import html
 import math
 import re
 import threading
+from collections.abc import Container
 from dataclasses import dataclass
 
 from index.config import IndexConfig
@@ -21,10 +22,11 @@ from index.metadata import ArticleInfo
 from index.quantities import Quantity, extract_quantities
 from index.snapshot import IndexSnapshot
 from qa.answer import Answer, Figure
-from qa.answer_type import states_time, wants_time
+from qa.answer_type import counted_noun, states_time, wants_time
 from qa.compose import abstain, compose, select_quotes
 from qa.config import QAConfig, RetrievalMode
 from qa.figures import compute_figures, describe_figure
+from qa.lexical import terms
 from qa.retrieve import Hit, Retriever
 
 _TAG = re.compile(r"<[^>]{0,200}>")
@@ -107,7 +109,8 @@ class Engine:
         if hits and hits[0].dense >= FIGURE_MIN_COSINE:
             texts = {h.chunk.article_id: state.snapshot.articles[h.chunk.article_id].text for h in hits}
             figures = compute_figures(query, self._quantities(state, hits), self.embedder.encode, texts)
-        if not figures and not answerable(query, hits, state.snapshot.quantities):
+        if not figures and not answerable(query, hits, state.snapshot.quantities,
+                                          state.retriever.lexical.df):
             return abstain(question)
         quotes = select_quotes(evidence_first(hits, figures), state.snapshot.articles, k)
         return compose(question, quotes, figures, describe_figure)
@@ -153,13 +156,17 @@ def supports(hit: Hit) -> bool:
     )
 
 
-def answerable(question: str, hits: list[Hit], quantities: dict[str, list[dict]]) -> bool:
-    """Whether a leading passage answers: it passes `supports` and states a time when the
-    question asks when, or it states a number the question quotes ("How much is 380
-    billion yuan in dollars?" is about the passage saying "380 billion yuan ($53.8 billion)")."""
+def answerable(question: str, hits: list[Hit], quantities: dict[str, list[dict]],
+               vocabulary: Container[str]) -> bool:
+    """Whether a leading passage answers: it passes `supports`, states a time when the
+    question asks when, and the articles use the noun a "how many" question counts; or it
+    states a number the question quotes ("How much is 380 billion yuan in dollars?" is
+    about the passage saying "380 billion yuan ($53.8 billion)")."""
     top = hits[:5]
     timed = wants_time(question)
-    if any(supports(h) and (not timed or states_time(h.chunk.text)) for h in top):
+    noun = counted_noun(question)
+    counted = noun is None or all(t in vocabulary for t in terms(noun))
+    if counted and any(supports(h) and (not timed or states_time(h.chunk.text)) for h in top):
         return True
     return any(_states(h, quantities, asked) for asked in _quoted_numbers(question) for h in top)
 

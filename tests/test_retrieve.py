@@ -167,3 +167,22 @@ def test_a_question_quoting_a_stated_amount_is_answered_from_its_passage(engine:
     assert not answer.abstained
     assert "380 billion yuan ($53.8 billion)" in answer.quotes[0].text
     assert engine.ask("How much is 999 billion yuan in US dollars?").abstained
+
+
+@pytest.mark.parametrize(("question", "noun"), [
+    ("How many customers does Alibaba's cloud have?", "customers"),
+    ("how many times has Qwen been downloaded?", None),
+    ("How many more people than families?", None),
+    ("How much revenue did Tencent report?", None),
+])
+def test_the_counted_noun_of_a_how_many_question(question: str, noun: str | None) -> None:
+    from qa.answer_type import counted_noun
+    assert counted_noun(question) == noun
+
+
+def test_a_count_of_something_no_article_mentions_is_declined(engine: Engine) -> None:
+    """The cloud passage is close in meaning, but no article counts customers; the same
+    question about a thing the article does count is answered."""
+    assert "custom" not in engine._state.retriever.lexical.df
+    assert engine.ask("How many customers does Alibaba's cloud have?").abstained
+    assert not engine.ask(_row("q09")["question"]).abstained  # "How many times ... downloaded"
