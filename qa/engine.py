@@ -25,7 +25,8 @@ from qa.answer import Answer, Figure
 from qa.answer_type import counted_noun, states_time, wants_time
 from qa.compose import abstain, compose, select_quotes
 from qa.config import QAConfig, RetrievalMode
-from qa.figures import compute_figures, describe_figure
+from qa.encode_cache import EncodeCache
+from qa.figures import asks_for_figure, compute_figures, describe_figure
 from qa.lexical import terms
 from qa.retrieve import Hit, Retriever
 
@@ -66,6 +67,7 @@ class Engine:
         self.qa_cfg = qa_cfg
         self.embedder = embedder
         self._lock = threading.Lock()
+        self._encode_clauses = EncodeCache(embedder.encode)
         self._state = self._load(IndexSnapshot.open(index_cfg))
 
     @classmethod
@@ -106,9 +108,9 @@ class Engine:
         qvec = self.embedder.encode([query])[0]
         hits = state.retriever.search(query, max(k * 3, 10), mode=mode, qvec=qvec)
         figures = []
-        if hits and hits[0].dense >= FIGURE_MIN_COSINE:
+        if hits and hits[0].dense >= FIGURE_MIN_COSINE and asks_for_figure(query):
             texts = {h.chunk.article_id: state.snapshot.articles[h.chunk.article_id].text for h in hits}
-            figures = compute_figures(query, self._quantities(state, hits), self.embedder.encode, texts)
+            figures = compute_figures(query, self._quantities(state, hits), self._encode_clauses, texts)
         if not figures and not answerable(query, hits, state.snapshot.quantities,
                                           state.retriever.lexical.df):
             return abstain(question)

@@ -35,7 +35,7 @@ from qa.year_events import elapsed_years
 from qa.year_intent import parse_years
 from qa.years import sentence_carriers
 
-__all__ = ["compute_figures", "describe_figure"]
+__all__ = ["asks_for_figure", "compute_figures", "describe_figure"]
 
 
 @dataclass
@@ -68,6 +68,12 @@ class _Rate:
 
     def words(self) -> str:
         return f"{plain(self.per)} {per_words(self.top, self.bottom)}"
+
+
+def asks_for_figure(question: str) -> bool:
+    """Whether the question asks for any calculation `compute_figures` knows: most do
+    not, and they need not load the articles' quantities."""
+    return any(parse(question) is not None for parse in (parse_years, parse_extreme, parse_intent))
 
 
 def compute_figures(question: str, quantities: Sequence[tuple[str, Quantity]],

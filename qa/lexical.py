@@ -119,14 +119,24 @@ class LexicalIndex:
         at end punctuation only (pysbd is too slow at query time): a rough cut is
         enough for a ranking signal.
         """
-        return max((self._covered(query_terms, have) for have in sentence_terms(text)), default=0.0)
+        return self.sentence_coverages(query_terms, [text])[0]
 
-    def _covered(self, query_terms: list[str], have: set[str]) -> float:
-        unique = list(dict.fromkeys(query_terms))
-        if not unique:
-            return 0.0
-        weights = [self.idf(t) * (1.0 if t in self.df else self.oov_weight) for t in unique]
-        total = sum(weights)
-        if total <= 0:
-            return 0.0
-        return sum(w for t, w in zip(unique, weights, strict=True) if t in have) / total
+    def sentence_coverages(self, query_terms: list[str], texts: Sequence[str]) -> list[float]:
+        """`sentence_coverage` of each text, the question's term weights worked out once."""
+        weights = self._weights(query_terms)
+        return [max((_share(weights, have) for have in sentence_terms(t)), default=0.0) for t in texts]
+
+    def _covered(self, query_terms: list[str], have: set[str] | frozenset[str]) -> float:
+        return _share(self._weights(query_terms), have)
+
+    def _weights(self, query_terms: list[str]) -> dict[str, float]:
+        """Each distinct question term's IDF, at `oov_weight` for terms no row uses."""
+        return {t: self.idf(t) * (1.0 if t in self.df else self.oov_weight)
+                for t in dict.fromkeys(query_terms)}
+
+
+def _share(weights: dict[str, float], have: set[str] | frozenset[str]) -> float:
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    return sum(w for t, w in weights.items() if t in have) / total

@@ -129,9 +129,9 @@ class Retriever:
         """The fused scores of `rows` plus `sentence_weight` times their best sentence's
         coverage: on SQuAD dev this lifts hit@1 by about a point, hit@3 unchanged."""
         w = self.cfg.sentence_weight
-        text = self.snapshot.chunks
-        return {r: fused[r] + w * self.lexical.sentence_coverage(qterms, text[int(self.ids[r])].text)
-                for r in rows}
+        texts = [self.snapshot.chunks[int(self.ids[r])].text for r in rows]
+        best = self.lexical.sentence_coverages(qterms, texts)
+        return {r: fused[r] + w * b for r, b in zip(rows, best, strict=True)}
 
     def _article(self, row: int) -> str:
         return self.snapshot.chunks[int(self.ids[row])].article_id
