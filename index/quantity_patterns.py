@@ -88,10 +88,10 @@ after before when while into onto during compared against up down about around o
 through until within without via between among percent cent if so not no nor yet also just
 only still even there here where why how what then thus hence s""".split()  # noqa: SIM905
 )
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
+MONTHS = ("january|february|march|april|may|june|july|august|september|october|november|"
            "december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
-MONTH_BEFORE = re.compile(rf"(?i)\b(?:{_MONTHS})\.?\s+$")
-MONTH_AFTER = re.compile(rf"(?i)\s+(?:{_MONTHS})\b")
+MONTH_BEFORE = re.compile(rf"(?i)\b(?:{MONTHS})\.?\s+$")
+MONTH_AFTER = re.compile(rf"(?i)\s+(?:{MONTHS})\b")
 YEN_IS_YUAN = re.compile(r"(?i)\b(?:yuan|renminbi|rmb|cny)\b")
 YEN_IS_YEN = re.compile(r"(?i)\byen\b|\bjpy\b")
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from index.quantity_patterns import MONTHS
+
 _WHEN = re.compile(
     r"(?i)\s*(?:when|(?:in |during )?(?:what|which) (?:year|date|month|day|decade|century)"
     r"|on what (?:date|day))\b"
@@ -19,8 +21,7 @@ _WHEN = re.compile(
 _CLAUSE_THEN_ASK = re.compile(r"(?i),\s*(?:what|how|which|who|whom|where|why)\b")
 _TIME = re.compile(
     r"(?i)\b(?:1[0-9]{3}|20[0-9]{2})s?\b"
-    r"|\b(?:january|february|march|april|may|june|july|august|september|october|november"
-    r"|december|jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)\b"
+    rf"|\b(?:{MONTHS})\b"
     r"|\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|yesterday|today"
     r"|tomorrow|tonight|spring|summer|autumn|winter)\b"
     r"|\b(?:last|this|next|previous|same|that|the following|the previous)\s+(?:week|month"

@@ -40,6 +40,7 @@ from qa.datasets import (
     Source,
     sources_digest,
 )
+from qa.encode_cache import EncodeCache
 from qa.engine import Engine
 from qa.evaluate import TOLERANCE, fold
 
@@ -112,8 +113,7 @@ class PrimedEmbedder(Embedder):
     """The shared model, remembering every vector it encodes, primed in batches.
 
     An evaluation asks thousands of known questions (encoded 64 at a time, several
-    times faster than one by one), and figures re-encode the same quantity clauses for
-    every question on an article: each text is encoded once. Vectors are the model's
+    times faster than one by one): each text is encoded once. Vectors are the model's
     own, so scores are unchanged; only the bench measures per-question latency.
     """
 
@@ -122,19 +122,15 @@ class PrimedEmbedder(Embedder):
         self.name = inner.name
         self.model = inner.model
         self.dim = inner.dim
-        self._vectors: dict[str, np.ndarray] = {}
+        self._cache = EncodeCache(inner.encode, max_texts=None)
 
-    def prime(self, texts: Sequence[str], batch_size: int = 64) -> None:
-        todo = list(dict.fromkeys(t for t in texts if t not in self._vectors))
-        if todo:
-            for text, vec in zip(todo, self.inner.encode(todo, batch_size), strict=True):
-                self._vectors[text] = vec
+    def prime(self, texts: Sequence[str]) -> None:
+        self._cache(list(texts))
 
     def encode(self, texts: list[str], batch_size: int = 64, progress: bool = False) -> np.ndarray:
         if not texts:
             return self.inner.encode(texts, batch_size, progress)
-        self.prime(texts, batch_size)
-        return np.stack([self._vectors[t] for t in texts])
+        return self._cache(texts)
 
 
 def _prime(engine: Engine, embedder: PrimedEmbedder, questions: Sequence[str]) -> None:

@@ -17,9 +17,10 @@ Encode = Callable[[list[str]], np.ndarray]
 
 
 class EncodeCache:
-    """An `encode` that remembers up to `max_texts` vectors, least recently used out."""
+    """An `encode` that remembers up to `max_texts` vectors (None: all), least recently
+    used out."""
 
-    def __init__(self, encode: Encode, max_texts: int = 20_000) -> None:
+    def __init__(self, encode: Encode, max_texts: int | None = 20_000) -> None:
         self._encode = encode
         self._max = max_texts
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -40,6 +41,6 @@ class EncodeCache:
                 else:
                     self._vectors.move_to_end(t)
                 out.append(vec)
-            while len(self._vectors) > self._max:
+            while self._max is not None and len(self._vectors) > self._max:
                 self._vectors.popitem(last=False)
         return np.stack(out) if out else np.zeros((0, 0), dtype=np.float32)

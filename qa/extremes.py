@@ -50,6 +50,16 @@ class Extreme:
     who: str
     kind: str  # "max", "min" or "spread" (largest minus smallest)
 
+    @property
+    def thing_words(self) -> str:
+        """The thing as a pattern: its words apart by spaces or hyphens."""
+        return r"[\s-]+".join(re.escape(w) for w in self.thing.split())
+
+    @property
+    def who_terms(self) -> set[str]:
+        """The asked person's last name as terms, empty when no one is named."""
+        return set(terms(self.who.split()[-1])) if self.who else set()
+
 
 def parse_extreme(question: str) -> Extreme | None:
     q = re.sub(r"\s+", " ", question or "").strip().rstrip("?.! ")
@@ -69,7 +79,7 @@ def candidates(ask: Extreme, quantities: Sequence[tuple[str, Quantity]],
     want = set(terms(ask.thing))
     if not want:
         return None
-    who = terms(ask.who.split()[-1]) if ask.who else []
+    who = ask.who_terms
     found: list[tuple[str, Quantity]] = []
     for aid, q in quantities:
         if q.unit.rstrip("s") != ask.unit.rstrip("s") or q.role == "period":
@@ -78,27 +88,28 @@ def candidates(ask: Extreme, quantities: Sequence[tuple[str, Quantity]],
         tail = m.group() if m else ""
         if not want <= set(terms(_expand(tail))) or _TRIED.search(tail):
             continue  # not this thing, or only tried ("a 59-yard field goal attempt")
-        if who and not set(who) <= set(terms(_clause_before(q.sentence, q.start - q.sentence_start))):
+        if who and not who <= set(terms(_clause_before(q.sentence, q.start - q.sentence_start))):
             continue
         found.append((aid, q))
     if len(found) < 2 or len({aid for aid, _ in found}) > 1:
         return None
     aid = found[0][0]
-    text = texts.get(aid)
-    if text is None or _mentions(ask, text) > len(found) or _unread_amounts(ask, text, found):
+    if aid not in texts:
+        return None
+    expanded = _expand(texts[aid])
+    if _mentions(ask, expanded) > len(found) or _unread_amounts(ask, expanded, found):
         return None
     return found
 
 
-def _unread_amounts(ask: Extreme, text: str, found: list[tuple[str, Quantity]]) -> bool:
-    """Whether the text writes an amount of the thing ("Lambo's 56-yard field goal") that
-    the extractor did not give as one of `found`."""
-    words = r"[\s-]+".join(re.escape(w) for w in ask.thing.split())
+def _unread_amounts(ask: Extreme, expanded: str, found: list[tuple[str, Quantity]]) -> bool:
+    """Whether the text (short forms expanded) writes an amount of the thing ("Lambo's
+    56-yard field goal") that the extractor did not give as one of `found`."""
     unit = re.escape(ask.unit.rstrip("s"))
-    expanded = _expand(text)
-    stated = re.finditer(rf"(?i)\b(\d+)[\s-]+{unit}s?\s+(?:[a-z]+\s+){{0,2}}?{words}", expanded)
+    stated = re.finditer(rf"(?i)\b(\d+)[\s-]+{unit}s?\s+(?:[a-z]+\s+){{0,2}}?{ask.thing_words}",
+                         expanded)
     have = {q.value for _, q in found}
-    who = set(terms(ask.who.split()[-1])) if ask.who else set()
+    who = ask.who_terms
     return any(float(m.group(1)) not in have and not _TRIED.match(expanded, m.end() + 1)
                and who <= set(terms(_clause_before(expanded, m.start())))
                for m in stated)
@@ -108,17 +119,16 @@ def _expand(text: str) -> str:
     return re.sub(r"(?i)\b(tds?|fgs?)\b", lambda m: _SHORT_FORMS[m.group(1).lower()], text)
 
 
-def _mentions(ask: Extreme, text: str) -> int:
-    """Times the article names the thing (in sentences naming the person, if one is asked)."""
-    words = [re.escape(w) for w in ask.thing.split()]
-    pattern = re.compile(r"(?i)\b" + r"[\s-]+".join(words) + r"s?\b")
-    expanded = _expand(text)
-    if _UNREAD.search(expanded) or re.search(r"(?i)\b" + r"[\s-]+".join(words) + r"s\b", expanded):
+def _mentions(ask: Extreme, expanded: str) -> int:
+    """Times the text (short forms expanded) names the thing; with a person asked, the
+    plays that person's clause begins."""
+    pattern = re.compile(rf"(?i)\b{ask.thing_words}s?\b")
+    if _UNREAD.search(expanded) or re.search(rf"(?i)\b{ask.thing_words}s\b", expanded):
         return 10**9  # "a 56-yarder", "field goals of 22 and 53 yards": plays not read one by one
     made = [m for m in pattern.finditer(expanded) if not _TRIED.match(expanded, m.end() + 1)]
     if not ask.who:
         return len(made)
-    who = set(terms(ask.who.split()[-1]))
+    who = ask.who_terms
     before = [_clause_before(expanded, m.start()) for m in made]
     if any(_PRONOUN.search(b) for b in before):
         return 10**9  # "Then he made a 22-yard field goal": whose, we cannot tell

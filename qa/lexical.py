@@ -109,7 +109,12 @@ class LexicalIndex:
         A term the corpus never uses counts against the row at `oov_weight` of its IDF
         weight: a question about things no article mentions should not look answered.
         """
-        return self._covered(query_terms, set(self.tokens[row]))
+        return self.coverages(query_terms, [row])[0]
+
+    def coverages(self, query_terms: list[str], rows: Sequence[int]) -> list[float]:
+        """`coverage` of each row, the question's term weights worked out once."""
+        weights = self._weights(query_terms)
+        return [_share(weights, set(self.tokens[r])) for r in rows]
 
     def sentence_coverage(self, query_terms: list[str], text: str) -> float:
         """Coverage by the best single sentence of `text`.
@@ -125,9 +130,6 @@ class LexicalIndex:
         """`sentence_coverage` of each text, the question's term weights worked out once."""
         weights = self._weights(query_terms)
         return [max((_share(weights, have) for have in sentence_terms(t)), default=0.0) for t in texts]
-
-    def _covered(self, query_terms: list[str], have: set[str] | frozenset[str]) -> float:
-        return _share(self._weights(query_terms), have)
 
     def _weights(self, query_terms: list[str]) -> dict[str, float]:
         """Each distinct question term's IDF, at `oov_weight` for terms no row uses."""

@@ -88,10 +88,9 @@ class Retriever:
             best.sort(key=lambda r: (self._article(r) not in named, -fused[r]))
         missing = [r for r in best if r not in cos]
         cos.update(zip(missing, self._cosines(qvec, missing), strict=True))
-        return [
-            Hit(self.snapshot.chunks[int(self.ids[r])], fused[r], cos[r], self.lexical.coverage(qterms, r))
-            for r in best
-        ]
+        covered = self.lexical.coverages(qterms, best)
+        return [Hit(self.snapshot.chunks[int(self.ids[r])], fused[r], cos[r], c)
+                for r, c in zip(best, covered, strict=True)]
 
     def _rank_fusion(self, dense: list[tuple[int, float]],
                      lexical: list[tuple[int, float]]) -> dict[int, float]:

@@ -48,7 +48,7 @@ def _single_year_sentences(quantities: Sequence[tuple[str, Quantity]]) -> list[O
     """One operand per visible sentence that states exactly one distinct year."""
     out = []
     for rank, (aid, q) in enumerate(sentences(quantities)):
-        years = years_in(aid, q)
+        years = years_in(q)
         if years and len({y.value for y in years}) == 1:
             out.append(Operand(aid, years[0], rank))
     return out
@@ -118,7 +118,7 @@ def _span(intent: Intent, quantities: Sequence[tuple[str, Quantity]],
     pool: list[Operand] = []
     ends: dict[int, Operand] = {}
     for rank, (aid, q) in enumerate(sentences(quantities)):
-        spans = ranges_in(aid, q)
+        spans = ranges_in(q)
         if len(spans) == 1:  # a second span would leave the phrase a choice
             op = Operand(aid, spans[0].first, rank)
             pool.append(op)

@@ -68,7 +68,7 @@ def sentences(quantities: Iterable[tuple[str, Quantity]]) -> list[tuple[str, Qua
     return list(seen.values())
 
 
-def years_in(aid: str, q: Quantity) -> list[Quantity]:
+def years_in(q: Quantity) -> list[Quantity]:
     """The years stated in `q`'s sentence, each as a Quantity spanning its digits."""
     text, base = q.sentence, q.sentence_start
     out = []
@@ -82,7 +82,7 @@ def years_in(aid: str, q: Quantity) -> list[Quantity]:
     return out
 
 
-def ranges_in(aid: str, q: Quantity) -> list[YearRange]:
+def ranges_in(q: Quantity) -> list[YearRange]:
     """Spans of years in `q`'s sentence ("from 1946 to 1954"), the later year last."""
     text, base = q.sentence, q.sentence_start
     out = []
@@ -103,7 +103,7 @@ def find_year(year: int, quantities: Sequence[tuple[str, Quantity]]
               ) -> tuple[str, Quantity] | None:
     """The first statement of `year` in the visible sentences, or None."""
     for aid, q in sentences(quantities):
-        for y in years_in(aid, q):
+        for y in years_in(q):
             if y.value == year:
                 return aid, y
     return None

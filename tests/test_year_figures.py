@@ -134,7 +134,7 @@ def test_event_absent_from_the_article_gives_nothing(embed: Embed) -> None:
 
 def test_counts_are_not_years() -> None:
     sentence = next(q for q in extract_quantities(HISTORY) if "1500 men" in q.sentence)
-    found = [int(y.value) for y in years_in("history", sentence)]
+    found = [int(y.value) for y in years_in(sentence)]
     assert 1500 not in found
     assert found  # the same sentence's real years are still found
 
