@@ -12,7 +12,7 @@ from functools import lru_cache
 import bm25s
 import numpy as np
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN
+from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_EN_PLUS
 
 from index.sentences import rough_sentence_spans
 
@@ -24,6 +24,19 @@ _QUESTION_WORDS = {
     "mentioned", "about", "there", "happen", "happened", "can", "could", "would",
 }
 _STOP = set(STOPWORDS_EN) | _QUESTION_WORDS
+# Words that frame the answer a question wants ("What type of ...", "What is the name of
+# ...", "For what reason ...") but are not what it is about: a passage that answers
+# rarely repeats them. With NLTK's fuller stop list (bm25s ships it) they are left out
+# of coverage, not out of BM25.
+_ANSWER_FRAMES = set("""
+type types kind kinds sort sorts name names named called call term terms reason reasons
+way ways example examples purpose role part parts else one ones also often usually
+typically take took taken place places occur occurred occurs located location known
+refer refers referred consider considered describe described description mean means
+meant define defined definition give gives given gave make makes made use used uses
+specific particular main primary generally
+""".split())  # noqa: SIM905
+_COVERAGE_STOP = set(STOPWORDS_EN_PLUS) | _ANSWER_FRAMES
 _WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*", re.UNICODE)
 
 
@@ -114,7 +127,7 @@ class LexicalIndex:
     def coverages(self, query_terms: list[str], rows: Sequence[int]) -> list[float]:
         """`coverage` of each row, the question's term weights worked out once."""
         weights = self._weights(query_terms)
-        return [_share(weights, set(self.tokens[r])) for r in rows]
+        return [self._share(weights, set(self.tokens[r])) for r in rows]
 
     def sentence_coverage(self, query_terms: list[str], text: str) -> float:
         """Coverage by the best single sentence of `text`.
@@ -129,16 +142,51 @@ class LexicalIndex:
     def sentence_coverages(self, query_terms: list[str], texts: Sequence[str]) -> list[float]:
         """`sentence_coverage` of each text, the question's term weights worked out once."""
         weights = self._weights(query_terms)
-        return [max((_share(weights, have) for have in sentence_terms(t)), default=0.0) for t in texts]
+        return [max((self._share(weights, have) for have in sentence_terms(t)), default=0.0)
+                for t in texts]
+
+    def unknown_terms(self, query_terms: list[str]) -> list[str]:
+        """The question's content terms (as coverage weighs them) that no row uses."""
+        return [t for t in self._weights(query_terms) if t not in self.df]
 
     def _weights(self, query_terms: list[str]) -> dict[str, float]:
-        """Each distinct question term's IDF, at `oov_weight` for terms no row uses."""
-        return {t: self.idf(t) * (1.0 if t in self.df else self.oov_weight)
-                for t in dict.fromkeys(query_terms)}
+        """Each distinct question term's IDF, at `oov_weight` for terms no row uses; the
+        answer-framing and function words left out unless nothing else is left."""
+        kept = [t for t in dict.fromkeys(query_terms) if t not in _coverage_stems()]
+        weights = {t: self.idf(t) * (1.0 if t in self.df else self.oov_weight)
+                   for t in kept or dict.fromkeys(query_terms)}
+        return {t: w for t, w in weights.items() if w > 0}
+
+    def _share(self, weights: dict[str, float], have: set[str] | frozenset[str]) -> float:
+        """The weighted share of question terms `have` holds. A term no row uses is
+        taken as a typo of a term one edit away ("consitution"), if it is long enough
+        for one edit not to make another word."""
+        total = sum(weights.values())
+        if total <= 0:
+            return 0.0
+        held = sum(w for t, w in weights.items()
+                   if t in have or (t not in self.df and len(t) >= _TYPO_MIN
+                                    and any(one_edit_apart(t, h) for h in have)))
+        return held / total
 
 
-def _share(weights: dict[str, float], have: set[str] | frozenset[str]) -> float:
-    total = sum(weights.values())
-    if total <= 0:
-        return 0.0
-    return sum(w for t, w in weights.items() if t in have) / total
+_TYPO_MIN = 5
+
+
+@lru_cache(maxsize=1)
+def _coverage_stems() -> frozenset[str]:
+    return frozenset(_stemmer().stemWords(sorted(_COVERAGE_STOP - _STOP)))
+
+
+def one_edit_apart(a: str, b: str) -> bool:
+    """Whether `b` is `a` with one letter changed, added, dropped, or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+        return len(diff) == 1 or (
+            len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    i = next((i for i, (x, y) in enumerate(zip(short, long_, strict=False)) if x != y), len(short))
+    return short[i:] == long_[i + 1:]

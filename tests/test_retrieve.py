@@ -186,3 +186,56 @@ def test_a_count_of_something_no_article_mentions_is_declined(engine: Engine) ->
     assert "custom" not in engine._state.retriever.lexical.df
     assert engine.ask("How many customers does Alibaba's cloud have?").abstained
     assert not engine.ask(_row("q09")["question"]).abstained  # "How many times ... downloaded"
+
+
+def test_answer_framing_and_function_words_do_not_count_in_coverage() -> None:
+    """A passage that answers "What type of launch ...?" need not say "type"."""
+    lex = LexicalIndex(["The Apollo 1 launch was a plugs-out test", "His name was Tesla", "Graz"])
+    assert lex.coverage(terms("What type of launch was happening during Apollo 1?"), 0) == pytest.approx(
+        lex.coverage(terms("launch happening Apollo 1"), 0))
+    assert lex.coverage(terms("What type of launch was it, if any, and where?"), 0) == 1.0
+    # A question of nothing but such words is weighed on them, not on nothing.
+    assert lex.coverage(terms("What was the name?"), 1) == 1.0
+    assert lex.coverage(terms("What was the name?"), 2) == 0.0
+
+
+def test_a_misspelt_word_no_article_uses_counts_as_the_word_one_edit_away() -> None:
+    lex = LexicalIndex(["The new constitution changed the courts", "The share fell", "The shore was wet",
+                        "A cap"])
+    assert lex.coverage(terms("What did the new consitution change?"), 0) == 1.0
+    # A word some article uses is never taken for a typo of another one.
+    assert lex.coverage(terms("share"), 2) == 0.0
+    # Nor is a short word, where one edit makes another word.
+    assert lex.coverage(terms("cup"), 3) == 0.0
+    assert lex.sentence_coverage(terms("consitution"), "Its constitution. Other things.") == 1.0
+
+
+@pytest.mark.parametrize(("a", "b", "apart"), [
+    ("consitut", "constitut", True), ("constitut", "consitut", True), ("genghi", "ghengi", False),
+    ("shore", "share", True), ("recieve", "receive", True), ("abcd", "abdc", True),
+    ("share", "share", False), ("share", "shares", True), ("sharp", "shore", False),
+    ("abcd", "xbcdy", False), ("abc", "bca", False),
+])
+def test_one_edit_apart(a: str, b: str, apart: bool) -> None:
+    from qa.lexical import one_edit_apart
+    assert one_edit_apart(a, b) is apart
+
+
+def test_unknown_terms_are_the_weighed_terms_no_article_uses() -> None:
+    lex = LexicalIndex(["Alibaba revenue grew", "Tencent"])
+    assert lex.unknown_terms(terms("What type of share price does Alibaba have?")) == terms("share price")
+    assert lex.unknown_terms(terms("What was Alibaba's revenue?")) == []
+
+
+def test_a_question_of_known_words_is_answered_by_a_less_close_passage() -> None:
+    """Cosine 0.45 suffices when every question word is in the articles; 0.55 otherwise."""
+    from index.article import Chunk
+    from qa.engine import supports
+    from qa.retrieve import Hit
+    chunk = Chunk(id=0, article_id="a", start=0, end=5, text="Graz.")
+    assert supports(Hit(chunk, 1.0, 0.5, 0.4), known_words=True)
+    assert not supports(Hit(chunk, 1.0, 0.5, 0.4), known_words=False)
+    assert supports(Hit(chunk, 1.0, 0.56, 0.4), known_words=False)
+    assert not supports(Hit(chunk, 1.0, 0.4, 0.4), known_words=True)
+    assert not supports(Hit(chunk, 1.0, 0.9, 0.3), known_words=True)
+    assert supports(Hit(chunk, 1.0, 0.0, 0.55), known_words=False)
