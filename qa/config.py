@@ -39,4 +39,9 @@ class QAConfig(BaseModel):
         0.75, ge=0.0, le=1.0,
         description="share of its IDF weight a question word no article uses keeps in coverage",
     )
+    max_quote_chars: int = Field(
+        600, ge=0,
+        description="a quote widens to take in an overlapping passage that ranked among the "
+                    "best, up to this many characters (0: never)",
+    )
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")

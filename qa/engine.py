@@ -117,7 +117,8 @@ class Engine:
         if not figures and not answerable(query, hits, state.snapshot.quantities, lexical.df,
                                           known_words=not lexical.unknown_terms(terms(query))):
             return abstain(question)
-        quotes = select_quotes(evidence_first(hits, figures), state.snapshot.articles, k)
+        quotes = select_quotes(evidence_first(hits, figures), state.snapshot.articles, k,
+                               self.qa_cfg.max_quote_chars)
         return compose(question, quotes, figures, describe_figure)
 
     def check_question(self, question: str) -> str:

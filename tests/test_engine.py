@@ -123,3 +123,28 @@ def test_odd_questions_answer_or_decline_and_never_invent(engine: Engine, questi
     assert answer.abstained or answer.quotes
     if answer.abstained:
         assert not answer.quotes and not answer.figures
+
+
+def test_an_overlapping_hit_widens_its_quote_up_to_the_limit() -> None:
+    """Two top windows a sentence apart become one verbatim quote; past the limit, or
+    when the hit overlaps two quotes, it is skipped."""
+    from index.article import Article, Chunk
+    from qa.compose import select_quotes
+    from qa.retrieve import Hit
+    text = "One is first. Two is second. Three is third. Four is fourth. Five is fifth."
+    article = Article(id="n", text=text, title="Numbers")
+
+    def hit(i: int, start: str, end: str) -> Hit:
+        s, e = text.index(start), text.index(end) + len(end)
+        return Hit(Chunk(id=i, article_id="n", start=s, end=e, text=text[s:e]), 1.0, 0.5, 0.5)
+
+    hits = [hit(0, "Two", "third."), hit(1, "Three", "fourth."), hit(2, "Five", "fifth."),
+            hit(3, "One", "first.")]
+    wide = select_quotes(hits, {"n": article}, 3, max_chars=100)
+    assert [q.text for q in wide] == ["Two is second. Three is third. Four is fourth.", "Five is fifth.",
+                                      "One is first."]
+    assert all(q.text == text[q.start:q.end] for q in wide)
+    narrow = select_quotes(hits, {"n": article}, 3, max_chars=40)
+    assert [q.text for q in narrow] == ["Two is second. Three is third.", "Five is fifth.", "One is first."]
+    bridging = select_quotes([hits[0], hits[2], hit(4, "Three", "fifth.")], {"n": article}, 3, max_chars=100)
+    assert [q.text for q in bridging] == ["Two is second. Three is third.", "Five is fifth."]
