@@ -31,9 +31,8 @@ _STOP = set(STOPWORDS_EN) | _QUESTION_WORDS
 _ANSWER_FRAMES = set("""
 type types kind kinds sort sorts name names named called call term terms reason reasons
 way ways example examples purpose role part parts else one ones also often usually
-typically take took taken place places occur occurred occurs located location known
-refer refers referred consider considered describe described description mean means
-meant define defined definition give gives given gave make makes made use used uses
+typically occur occurred occurs located location known refer refers referred consider
+considered describe described description mean means meant define defined definition
 specific particular main primary generally
 """.split())  # noqa: SIM905
 _COVERAGE_STOP = set(STOPWORDS_EN_PLUS) | _ANSWER_FRAMES
