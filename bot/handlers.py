@@ -31,11 +31,6 @@ Context = ContextTypes.DEFAULT_TYPE
 WRONG = "Something went wrong. Please try again later."
 NOT_TEXT = "I can only read text. Please type your question."
 UNAVAILABLE = "The articles are not available right now. Please try again later."
-EXAMPLES = (
-    "How fast did Alibaba's cloud revenue grow?",
-    "What did Alibaba pledge to invest in AI?",
-    "What is involution?",
-)
 HELP = (
     "Send me a question about the news articles I know and I answer with quotes from them.\n\n"
     "/ask QUESTION: ask (in groups, or mention me)\n"
@@ -47,10 +42,10 @@ ADMIN_HELP = "\n\nAs an admin: send me a link or a .txt/.md/.html file to add an
 
 
 async def start(update: Update, context: Context) -> None:
-    examples = [[("", "• "), ("i", q)] for q in EXAMPLES]
+    examples = [[("", "• "), ("i", q)] for q in get_state(context).settings.examples]
     blocks = [[("b", "newsqa"), ("", " answers questions about news articles with verbatim, "
                                       "cited quotes and computed figures.")],
-              [("", "Try one of these:")], *examples, [("", HELP)]]
+              *([[("", "Try one of these:")], *examples] if examples else []), [("", HELP)]]
     await reply(update.effective_message, pack(blocks))
 
 

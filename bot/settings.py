@@ -16,6 +16,13 @@ from index.config import DEFAULT_MODEL, ChunkConfig, IndexConfig
 from index.errors import NewsqaError
 from qa.config import QAConfig, RetrievalMode
 
+# Questions about the seed article (corpus/alibaba-two-speed-economy.txt).
+SEED_EXAMPLES = (
+    "How fast did Alibaba's cloud revenue grow?",
+    "What did Alibaba pledge to invest in AI?",
+    "What is involution?",
+)
+
 
 class Settings(BaseSettings):
     """Every knob of newsqa. Unknown keys in `.env` are rejected."""
@@ -47,8 +54,20 @@ class Settings(BaseSettings):
     admin_ids: Annotated[list[int], NoDecode] = Field(
         default_factory=list, description="user ids allowed to add articles and /reindex"
     )
+    examples: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: list(SEED_EXAMPLES),
+        description="questions /start suggests, for the articles you index ('|'-separated)",
+    )
     rate_limit_per_minute: int = Field(20, ge=1, description="questions per user per minute")
     allow_private_urls: bool = Field(False, description="let `add` fetch loopback/private URLs")
+
+    @field_validator("examples", mode="before")
+    @classmethod
+    def _split_examples(cls, v: object) -> object:
+        """Accept `Q1 | Q2` as well as a JSON list."""
+        if isinstance(v, str) and not v.strip().startswith("["):
+            return [q.strip() for q in v.split("|") if q.strip()]
+        return v
 
     @field_validator("allowed_ids", "admin_ids", mode="before")
     @classmethod

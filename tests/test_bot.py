@@ -22,7 +22,7 @@ from telegram.ext import Application
 
 from bot import handlers
 from bot.html_split import TELEGRAM_LIMIT, units, visible_text
-from bot.settings import Settings
+from bot.settings import SEED_EXAMPLES, Settings
 from bot.telegram_app import (
     REJECTED,
     bot_token,
@@ -106,11 +106,28 @@ async def test_startup_and_commands(
     texts = {c.params["reply_parameters"]["message_id"]: visible_text(c.params["text"])
              for c in sent}
     start, help_, sources = (texts[k] for k in sorted(texts))
-    assert "newsqa" in start and all(q in start for q in handlers.EXAMPLES)
+    assert "newsqa" in start and all(q in start for q in SEED_EXAMPLES)
     assert "/sources" in help_ and "/ask" in help_
     [article] = engine.articles()
     assert article.title in sources and article.author in sources
     assert "1 indexed article" in sources
+
+
+async def test_start_suggests_the_configured_examples(
+    fake_api: FakeBotAPI, start_bot: StartBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An operator who indexes other articles sets NEWSQA_EXAMPLES; none means no list."""
+    monkeypatch.setenv("NEWSQA_EXAMPLES", "Who won the vote? | What did the court decide?")
+    async with start_bot():
+        fake_api.push_message(13, "/start")
+        [sent] = await fake_api.wait_sent(13, 1)
+    start = visible_text(sent.params["text"])
+    assert "• Who won the vote?" in start and "• What did the court decide?" in start
+    assert not any(q in start for q in SEED_EXAMPLES)
+    async with start_bot(examples=[]):
+        fake_api.push_message(14, "/start")
+        [sent] = await fake_api.wait_sent(14, 1)
+    assert "Try one of these" not in visible_text(sent.params["text"])
 
 
 async def test_long_answer_is_split_under_the_limit(
