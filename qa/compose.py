@@ -15,7 +15,8 @@ def select_quotes(hits: Sequence[Hit], articles: dict[str, Article], k: int,
                   max_chars: int = 600) -> list[Quote]:
     """The best `k` passages. A hit that overlaps one chosen passage widens it to both
     spans, up to `max_chars` (two top windows a sentence apart often hold the answer
-    between them: SQuAD dev hit@3 +0.5 points); one that overlaps more is skipped."""
+    between them: on 2,000 SQuAD dev questions hit@1 +0.65 and hit@3 +0.25 points, quotes
+    355 -> 386 characters); one that overlaps more is skipped."""
     chosen: list[Quote] = []
     for hit in hits:
         c = hit.chunk

@@ -145,16 +145,13 @@ class LexicalIndex:
                 for t in texts]
 
     def unknown_terms(self, query_terms: list[str]) -> list[str]:
-        """The question's content terms (as coverage weighs them) that no row uses."""
-        return [t for t in self._weights(query_terms) if t not in self.df]
+        """The question's terms that coverage weighs and no row uses."""
+        return [t for t in _weighed(query_terms) if t not in self.df]
 
     def _weights(self, query_terms: list[str]) -> dict[str, float]:
-        """Each distinct question term's IDF, at `oov_weight` for terms no row uses; the
-        answer-framing and function words left out unless nothing else is left."""
-        kept = [t for t in dict.fromkeys(query_terms) if t not in _coverage_stems()]
-        weights = {t: self.idf(t) * (1.0 if t in self.df else self.oov_weight)
-                   for t in kept or dict.fromkeys(query_terms)}
-        return {t: w for t, w in weights.items() if w > 0}
+        """Each weighed question term's IDF, at `oov_weight` for terms no row uses."""
+        return {t: self.idf(t) * (1.0 if t in self.df else self.oov_weight)
+                for t in _weighed(query_terms)}
 
     def _share(self, weights: dict[str, float], have: set[str] | frozenset[str]) -> float:
         """The weighted share of question terms `have` holds. A term no row uses is
@@ -170,6 +167,13 @@ class LexicalIndex:
 
 
 _TYPO_MIN = 5
+
+
+def _weighed(query_terms: list[str]) -> list[str]:
+    """The distinct terms coverage weighs: answer-framing and function words left out,
+    unless nothing else is left ("What is the name?")."""
+    distinct = list(dict.fromkeys(query_terms))
+    return [t for t in distinct if t not in _coverage_stems()] or distinct
 
 
 @lru_cache(maxsize=1)
