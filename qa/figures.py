@@ -29,6 +29,7 @@ from qa.figure_text import (
     per_words,
     plain,
 )
+from qa.labels import labelled
 from qa.operands import Embed, Matcher, Operand
 from qa.question_intent import Intent, parse_intent
 from qa.year_events import elapsed_years
@@ -454,7 +455,7 @@ def _complement(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
     phrase = intent.phrases[0]
     pool = [op for op in ops if op.q.unit == "%" and op.q.role == "level"
             and op.q.factor is None and op.q.delta is None and 0 < op.q.value < 100]
-    op = _supported(phrase, "", pool, m)
+    op = labelled(phrase, pool) or (None if intent.exact else _supported(phrase, "", pool, m))
     if op is None:
         return None
     return _Calc(label_text(f"share not {intent.phrases[0]}"), 100 - op.q.value, "%",

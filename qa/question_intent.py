@@ -145,6 +145,7 @@ class Intent:
     measure: str = ""  # "money" for "how much", "count" for "how many": filters operands
     direction: int = 0  # +1: the question says the first is larger ("how many more"), -1 smaller
     unit: str = ""  # the unit the question names: "yards" in "how many yards longer"
+    exact: bool = False  # the phrase must be a share's label word for word (qa/labels.py)
 
 
 def parse_intent(question: str) -> Intent | None:
@@ -183,11 +184,14 @@ def _parse(question: str) -> Intent | None:
     cm = _COMPLEMENT.search(body)
     if cm and _NEGATION.search(cm.group("rest")) and len(_NEGATION.findall(cm.group("rest"))) == 1:
         rest = _NEGATION.sub(" ", cm.group("rest"))
-        if not re.search(r"(?i)\b(?:than|compared|more|less|fewer|difference|between|and|or|"
-                         r"combined|total|change|increase|decrease)\b",
-                         re.sub(r"(?i)\b(?:or|and)\s+(?:more|older|over)\b", " ", rest)):
+        plain = re.sub(r"(?i)\b(?:or|and)\s+(?:more|older|over)\b", " ", rest)
+        if not re.search(r"(?i)\b(?:than|compared|more|less|fewer|difference|combined|total|"
+                         r"change|increase|decrease)\b", plain):
             phrase = clean(_CENSUS.sub(" ", f"{cm.group('whole') or ''} {rest}"))
-            return Intent("complement", (phrase,)) if phrase else None
+            # "not between 55 and 59", "not Black or African American": one group only if
+            # a share is labelled so, word for word.
+            exact = bool(re.search(r"(?i)\b(?:between|and|or)\b", plain))
+            return Intent("complement", (phrase,), exact=exact) if phrase else None
     for pattern in _HOW_MANY_MORE:
         m = pattern.search(body)
         if m:
