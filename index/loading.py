@@ -24,8 +24,9 @@ _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _TITLE_MAX = 160
 
 
-def is_article_file(path: Path) -> bool:
-    return path.is_file() and path.suffix.lower() in ARTICLE_SUFFIXES and not path.name.startswith(".")
+def is_article_name(name: str) -> bool:
+    """An article by its file name: a known suffix, not hidden."""
+    return name.lower().endswith(ARTICLE_SUFFIXES) and not name.startswith(".")
 
 
 def decode(data: bytes, name: str) -> tuple[str, tuple[str, ...]]:
