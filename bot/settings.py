@@ -6,6 +6,7 @@ is a secret and is never printed.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated
 
@@ -64,9 +65,9 @@ class Settings(BaseSettings):
     @field_validator("examples", mode="before")
     @classmethod
     def _split_examples(cls, v: object) -> object:
-        """Accept `Q1 | Q2` as well as a JSON list."""
-        if isinstance(v, str) and not v.strip().startswith("["):
-            return [q.strip() for q in v.split("|") if q.strip()]
+        """Accept `Q1 | Q2` as well as a JSON list (for a question holding "|")."""
+        if isinstance(v, str):
+            return _json_list(v) if v.strip().startswith("[") else [q.strip() for q in v.split("|") if q.strip()]
         return v
 
     @field_validator("allowed_ids", "admin_ids", mode="before")
@@ -75,7 +76,9 @@ class Settings(BaseSettings):
         """Accept `1,2,3` as well as a JSON list."""
         if isinstance(v, int):
             return [v]
-        if isinstance(v, str) and not v.strip().startswith("["):
+        if isinstance(v, str):
+            if v.strip().startswith("["):
+                return _json_list(v)
             return [int(x) for x in v.replace(";", ",").split(",") if x.strip()]
         return v
 
@@ -90,6 +93,14 @@ class Settings(BaseSettings):
 
     def qa_config(self) -> QAConfig:
         return QAConfig(top_k=self.top_k, mode=self.mode)
+
+
+def _json_list(text: str) -> object:
+    """A JSON list as written in the environment; pydantic names what is wrong with it."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def load_settings(**overrides: object) -> Settings:

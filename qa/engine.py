@@ -27,7 +27,7 @@ from qa.compose import abstain, compose, select_quotes
 from qa.config import QAConfig, RetrievalMode
 from qa.encode_cache import EncodeCache
 from qa.figures import asks_for_figure, compute_figures, describe_figure
-from qa.lexical import terms
+from qa.lexical import coverage_terms, terms
 from qa.retrieve import Hit, Retriever
 
 _TAG = re.compile(r"<[^>]{0,200}>")
@@ -116,7 +116,7 @@ class Engine:
             figures = compute_figures(query, self._quantities(state, hits), self._encode_clauses, texts)
         lexical = state.retriever.lexical
         if not figures and not answerable(query, hits, state.snapshot.quantities, lexical.df,
-                                          known_words=not lexical.unknown_terms(terms(query))):
+                                          known_words=not lexical.unknown_terms(coverage_terms(query))):
             return abstain(question)
         quotes = select_quotes(evidence_first(hits, figures), state.snapshot.articles, k,
                                self.qa_cfg.max_quote_chars)

@@ -455,7 +455,10 @@ def _complement(intent: Intent, ops: list[Operand], m: Matcher) -> _Calc | None:
     phrase = intent.phrases[0]
     pool = [op for op in ops if op.q.unit == "%" and op.q.role == "level"
             and op.q.factor is None and op.q.delta is None and 0 < op.q.value < 100]
-    op = labelled(phrase, pool) or (None if intent.exact else _supported(phrase, "", pool, m))
+    named = labelled(phrase, pool)
+    if len({round(o.q.value, 9) for o in named}) > 1:
+        return None  # two lists label a share so ("from 18 to 24" in 2000 and in 2010)
+    op = named[0] if named else None if intent.exact else _supported(phrase, "", pool, m)
     if op is None:
         return None
     return _Calc(label_text(f"share not {intent.phrases[0]}"), 100 - op.q.value, "%",

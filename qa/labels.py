@@ -38,12 +38,7 @@ def normalize(words: str) -> str:
     return _TRAIL.sub("", _LEAD.sub("", text, count=1)).strip()
 
 
-def labelled(phrase: str, pool: Sequence[Operand]) -> Operand | None:
-    """The one share whose label is the phrase, word for word; None when none is, or
-    when shares of different values are."""
+def labelled(phrase: str, pool: Sequence[Operand]) -> list[Operand]:
+    """The shares whose label is the phrase, word for word."""
     wanted = normalize(phrase)
-    if not wanted:
-        return None
-    found = [op for op in pool if label_after(op) == wanted]
-    values = {round(op.q.value, 9) for op in found}
-    return found[0] if len(values) == 1 else None
+    return [op for op in pool if label_after(op) == wanted] if wanted else []

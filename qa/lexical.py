@@ -26,16 +26,18 @@ _QUESTION_WORDS = {
 _STOP = set(STOPWORDS_EN) | _QUESTION_WORDS
 # Words that frame the answer a question wants ("What type of ...", "What is the name of
 # ...", "For what reason ...") but are not what it is about: a passage that answers
-# rarely repeats them. With NLTK's fuller stop list (bm25s ships it) they are left out
-# of coverage, not out of BM25.
+# rarely repeats them. They and NLTK's function words (bm25s ships the list; its few
+# words with content, "won", "up", "against", stay) are left out of coverage, not BM25.
 _ANSWER_FRAMES = set("""
 type types kind kinds sort sorts name names named called call term terms reason reasons
 way ways example examples purpose role part parts else one ones also often usually
 typically occur occurred occurs located location known refer refers referred consider
 considered describe described description mean means meant define defined definition
-specific particular main primary generally
+specific particular generally
 """.split())  # noqa: SIM905
-_COVERAGE_STOP = set(STOPWORDS_EN_PLUS) | _ANSWER_FRAMES
+_MEANINGFUL = {"won", "don", "ma", "up", "down", "over", "under", "against", "few", "same", "other",
+               "above", "below", "off"}
+_COVERAGE_STOP = (set(STOPWORDS_EN_PLUS) - _MEANINGFUL) | _ANSWER_FRAMES
 _WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*", re.UNICODE)
 
 
@@ -55,6 +57,14 @@ def terms(text: str) -> list[str]:
     """Lower-cased, stemmed content words; stop words and question words dropped."""
     kept = [w for w in map(_content_word, _WORD.findall(text)) if w]
     return _stemmer().stemWords(kept) if kept else []
+
+
+def coverage_terms(text: str) -> list[str]:
+    """The terms coverage weighs: `terms` without function and answer-framing words,
+    unless nothing else is left ("What is the name?")."""
+    words = [w for w in map(_content_word, _WORD.findall(text)) if w]
+    kept = [w for w in words if w not in _COVERAGE_STOP]
+    return _stemmer().stemWords(kept or words) if words else []
 
 
 @lru_cache(maxsize=8192)
@@ -145,40 +155,32 @@ class LexicalIndex:
                 for t in texts]
 
     def unknown_terms(self, query_terms: list[str]) -> list[str]:
-        """The question's terms that coverage weighs and no row uses."""
-        return [t for t in _weighed(query_terms) if t not in self.df]
+        """The distinct question terms no row uses."""
+        return [t for t in dict.fromkeys(query_terms) if t not in self.df]
 
     def _weights(self, query_terms: list[str]) -> dict[str, float]:
-        """Each weighed question term's IDF, at `oov_weight` for terms no row uses."""
+        """Each distinct question term's IDF, at `oov_weight` for terms no row uses."""
         return {t: self.idf(t) * (1.0 if t in self.df else self.oov_weight)
-                for t in _weighed(query_terms)}
+                for t in dict.fromkeys(query_terms)}
 
     def _share(self, weights: dict[str, float], have: set[str] | frozenset[str]) -> float:
-        """The weighted share of question terms `have` holds. A term no row uses is
-        taken as a typo of a term one edit away ("consitution"), if it is long enough
-        for one edit not to make another word."""
+        """The weighted share of question terms `have` holds. A word no row uses is taken
+        as a typo of a term one edit away with the same first letter ("consitution"), if
+        it is long enough for one edit not to make another word; never a number."""
         total = sum(weights.values())
         if total <= 0:
             return 0.0
-        held = sum(w for t, w in weights.items()
-                   if t in have or (t not in self.df and len(t) >= _TYPO_MIN
-                                    and any(one_edit_apart(t, h) for h in have)))
+        held = sum(w for t, w in weights.items() if t in have or (t not in self.df and _typo_of(t, have)))
         return held / total
 
 
 _TYPO_MIN = 5
 
 
-def _weighed(query_terms: list[str]) -> list[str]:
-    """The distinct terms coverage weighs: answer-framing and function words left out,
-    unless nothing else is left ("What is the name?")."""
-    distinct = list(dict.fromkeys(query_terms))
-    return [t for t in distinct if t not in _coverage_stems()] or distinct
-
-
-@lru_cache(maxsize=1)
-def _coverage_stems() -> frozenset[str]:
-    return frozenset(_stemmer().stemWords(sorted(_COVERAGE_STOP - _STOP)))
+def _typo_of(term: str, have: set[str] | frozenset[str]) -> bool:
+    if len(term) < _TYPO_MIN or any(ch.isdigit() for ch in term):
+        return False
+    return any(h[:1] == term[:1] and one_edit_apart(term, h) for h in have)
 
 
 def one_edit_apart(a: str, b: str) -> bool:

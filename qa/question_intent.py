@@ -190,7 +190,8 @@ def _parse(question: str) -> Intent | None:
             phrase = clean(_CENSUS.sub(" ", f"{cm.group('whole') or ''} {rest}"))
             # "not between 55 and 59", "not Black or African American": one group only if
             # a share is labelled so, word for word.
-            exact = bool(re.search(r"(?i)\b(?:between|and|or)\b", plain))
+            ends_open = re.sub(r"(?i)\s+(?:or|and)\s+(?:more|older|over)\s*$", "", rest.strip())
+            exact = bool(re.search(r"(?i)\b(?:between|and|or)\b", ends_open))
             return Intent("complement", (phrase,), exact=exact) if phrase else None
     for pattern in _HOW_MANY_MORE:
         m = pattern.search(body)

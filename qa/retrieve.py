@@ -22,7 +22,7 @@ from index.embedder import Embedder
 from index.snapshot import IndexSnapshot
 from qa.article_hint import named_articles
 from qa.config import QAConfig, RetrievalMode
-from qa.lexical import LexicalIndex, terms
+from qa.lexical import LexicalIndex, coverage_terms, terms
 
 
 @dataclass(frozen=True)
@@ -83,12 +83,13 @@ class Retriever:
             fused = self._rank_fusion(dense, lexical)
         named = named_articles(question, self.snapshot.articles)
         best = sorted(fused, key=lambda r: (self._article(r) not in named, -fused[r]))[:k]
+        cterms = coverage_terms(question)
         if mode == "hybrid" and self.cfg.sentence_weight:
-            fused = self._sentence_bonus(qterms, best, fused)
+            fused = self._sentence_bonus(cterms, best, fused)
             best.sort(key=lambda r: (self._article(r) not in named, -fused[r]))
         missing = [r for r in best if r not in cos]
         cos.update(zip(missing, self._cosines(qvec, missing), strict=True))
-        covered = self.lexical.coverages(qterms, best)
+        covered = self.lexical.coverages(cterms, best)
         return [Hit(self.snapshot.chunks[int(self.ids[r])], fused[r], cos[r], c)
                 for r, c in zip(best, covered, strict=True)]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from bot.cli import cli
@@ -65,6 +66,23 @@ def test_missing_corpus_is_one_line(tmp_path: Path) -> None:
 def test_bad_setting_is_one_line(seed_cfg: IndexConfig) -> None:
     r = CliRunner().invoke(cli, ["index", "status"], env={**env(seed_cfg), "NEWSQA_TOP_K": "many"})
     assert r.exit_code == 1 and r.stderr.startswith("newsqa: error: bad setting top_k")
+
+
+@pytest.mark.parametrize(("value", "wanted"), [
+    ("Who won? | What changed?", ["Who won?", "What changed?"]),
+    ('["Was it A | B?", "C?"]', ["Was it A | B?", "C?"]),
+    ("", []),
+])
+def test_examples_setting_takes_a_bar_separated_or_json_list(value: str, wanted: list[str]) -> None:
+    from bot.settings import Settings
+    assert Settings(_env_file=None, examples=value).examples == wanted  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(("name", "value"), [("NEWSQA_ADMIN_IDS", "[1,"), ("NEWSQA_EXAMPLES", '["open')])
+def test_a_broken_json_list_setting_is_one_line(seed_cfg: IndexConfig, name: str, value: str) -> None:
+    r = CliRunner().invoke(cli, ["index", "status"], env={**env(seed_cfg), name: value})
+    assert r.exit_code == 1
+    assert r.stderr.startswith(f"newsqa: error: bad setting {name.removeprefix('NEWSQA_').lower()}")
 
 
 def test_eval_seed_file(seed_cfg: IndexConfig) -> None:

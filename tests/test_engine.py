@@ -148,3 +148,5 @@ def test_an_overlapping_hit_widens_its_quote_up_to_the_limit() -> None:
     assert [q.text for q in narrow] == ["Two is second. Three is third.", "Five is fifth.", "One is first."]
     bridging = select_quotes([hits[0], hits[2], hit(4, "Three", "fifth.")], {"n": article}, 3, max_chars=100)
     assert [q.text for q in bridging] == ["Two is second. Three is third.", "Five is fifth."]
+    # Every hit has its say, so the first quote does not depend on how many are asked for.
+    assert select_quotes(hits, {"n": article}, 1, max_chars=100) == wide[:1]

@@ -146,6 +146,27 @@ def test_unchanged_files_are_not_read_again(fresh_cfg: IndexConfig, embedder: Em
     assert update_index(fresh_cfg, embedder=embedder).changed == ["tencent"]
 
 
+def test_the_scan_takes_article_files_only_and_reports_what_it_cannot_read(fresh_cfg: IndexConfig) -> None:
+    """A folder named like an article, a hidden file, a file of another kind are passed
+    over; a dangling or looping link is one line of the report; files come in name order."""
+    from index.build import UpdateReport, scan_corpus
+
+    corpus = fresh_cfg.corpus_dir
+    (corpus / "folder.txt").mkdir()
+    (corpus / ".hidden.txt").write_text(OTHER)
+    (corpus / "notes.pdf").write_text(OTHER)
+    (corpus / "b-tencent.TXT").write_text(OTHER)
+    (corpus / "dangling.txt").symlink_to(corpus / "missing.txt")
+    (corpus / "loop.md").symlink_to(corpus / "loop.md")
+    report = UpdateReport()
+    found = scan_corpus(fresh_cfg, report, cache={})
+    assert [a.path.rsplit("/", 1)[-1] for a in found.values()] == sorted(
+        p.name for p in corpus.iterdir() if p.name.endswith((".txt", ".TXT")) and p.is_file()
+        and not p.name.startswith("."))
+    assert "b-tencent" in found and not any("folder" in k or "hidden" in k for k in found)
+    assert sorted(line.split(":")[0] for line in report.skipped) == ["dangling.txt", "loop.md"]
+
+
 def test_an_older_index_format_asks_for_update_and_update_upgrades_it(
     fresh_cfg: IndexConfig, embedder: Embedder
 ) -> None:
