@@ -43,7 +43,8 @@ _SCRIPT = re.compile(r"<(script|style)\b[^>]{0,200}>.*?</\1\s*>", re.IGNORECASE 
 # thing asked may be absent, so the passage must be close (cosine >= 0.55): "What is
 # Alibaba's share price?" (the article never says "share") matches "price wars" at
 # cosine 0.52, coverage 0.51 and is declined; so are "revenue ... Tencent" (cosine 0.35,
-# coverage 0.54) and "World Cup" (no match at all). When every word is in the articles, cosine >= 0.45 is enough.
+# coverage 0.54) and "World Cup" (no match at all). When every word is in the articles,
+# cosine >= 0.45 is enough.
 # On SQuAD dev (48 articles; 95% of its 10,570 questions use only known words) this and
 # the coverage above halve false declines, 6.3% -> 3.2% (hit@3 0.886 -> 0.911), while of
 # 1,000 questions whose own paragraph is removed (unanswerable, on topic) 68% are

@@ -53,16 +53,20 @@ def _content_word(word: str) -> str | None:
     return w if w not in _STOP and len(w) < 40 else None
 
 
+def _content_words(text: str) -> list[str]:
+    return [w for w in map(_content_word, _WORD.findall(text)) if w]
+
+
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed content words; stop words and question words dropped."""
-    kept = [w for w in map(_content_word, _WORD.findall(text)) if w]
+    kept = _content_words(text)
     return _stemmer().stemWords(kept) if kept else []
 
 
 def coverage_terms(text: str) -> list[str]:
     """The terms coverage weighs: `terms` without function and answer-framing words,
     unless nothing else is left ("What is the name?")."""
-    words = [w for w in map(_content_word, _WORD.findall(text)) if w]
+    words = _content_words(text)
     kept = [w for w in words if w not in _COVERAGE_STOP]
     return _stemmer().stemWords(kept or words) if words else []
 

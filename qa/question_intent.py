@@ -87,6 +87,8 @@ _HOW_MANY_MORE_WORD = re.compile(rf"(?i)\bhow\s+many\s+(?:(?!times\b)[a-z]+\s+)?
 _COMPLEMENT = re.compile(
     r"(?i)\b(?:how\s+many\s+(?:in\s+)?|what\s+)(?:percent|percentage|per\s+cent|%)\b"
     r"(?:\s+of\s+(?P<whole>[^,]+?))?\s+(?P<rest>.*)$")
+# "65 or older", "2 or more": one open-ended group, not two groups.
+_OPEN_ENDED = re.compile(r"(?i)\b(?:or|and)\s+(?:more|older|over)\b")
 _NEGATION = re.compile(r"(?i)\b(?:(?:do|does|did|is|was|are|were|had|has|have)\s+not|not|"
                        r"(?:do|does|did|is|was|are|were|had|has|have)n[’']t)\b")
 _SUM = re.compile(r"(?i)\b(?:together|combined|in\s+total|altogether|in\s+all|put\s+together"
@@ -184,14 +186,15 @@ def _parse(question: str) -> Intent | None:
     cm = _COMPLEMENT.search(body)
     if cm and _NEGATION.search(cm.group("rest")) and len(_NEGATION.findall(cm.group("rest"))) == 1:
         rest = _NEGATION.sub(" ", cm.group("rest"))
-        plain = re.sub(r"(?i)\b(?:or|and)\s+(?:more|older|over)\b", " ", rest)
+        plain = _OPEN_ENDED.sub(" ", rest)
         if not re.search(r"(?i)\b(?:than|compared|more|less|fewer|difference|combined|total|"
                          r"change|increase|decrease)\b", plain):
             phrase = clean(_CENSUS.sub(" ", f"{cm.group('whole') or ''} {rest}"))
             # "not between 55 and 59", "not Black or African American": one group only if
             # a share is labelled so, word for word.
-            ends_open = re.sub(r"(?i)\s+(?:or|and)\s+(?:more|older|over)\s*$", "", rest.strip())
-            exact = bool(re.search(r"(?i)\b(?:between|and|or)\b", ends_open))
+            last = list(_OPEN_ENDED.finditer(rest))
+            closed = rest[:last[-1].start()] if last and not rest[last[-1].end():].strip() else rest
+            exact = bool(re.search(r"(?i)\b(?:between|and|or)\b", closed))
             return Intent("complement", (phrase,), exact=exact) if phrase else None
     for pattern in _HOW_MANY_MORE:
         m = pattern.search(body)

@@ -75,19 +75,17 @@ def test_named_year_missing_from_the_article_gives_nothing(embed: Embed) -> None
     assert _figures("How many years passed between 1312 and 1399?", embed) == []
 
 
-def test_years_after_an_event(embed: Embed) -> None:
-    figs = _figures("How many years after Arnholm was founded was the stone bridge "
-                    "over the Velde completed?", embed)
+@pytest.mark.parametrize(("question", "later", "earlier"), [
+    ("How many years after Arnholm was founded was the stone bridge over the Velde completed?",
+     "1347", "1312"),
+    # the event first, then "how many years after"
+    ("The fire destroyed houses in the lower town how many years after the stone bridge over "
+     "the Velde was completed?", "1398", "1347"),
+])
+def test_years_after_an_event(question: str, later: str, earlier: str, embed: Embed) -> None:
+    figs = _figures(question, embed)
     assert len(figs) == 1
-    assert figs[0].value == _stated(HISTORY, "1347") - _stated(HISTORY, "1312")
-    _check_inputs(figs[0])
-
-
-def test_event_first_then_how_many_years_after(embed: Embed) -> None:
-    figs = _figures("The fire destroyed houses in the lower town how many years after the "
-                    "stone bridge over the Velde was completed?", embed)
-    assert len(figs) == 1
-    assert figs[0].value == _stated(HISTORY, "1398") - _stated(HISTORY, "1347")
+    assert figs[0].value == _stated(HISTORY, later) - _stated(HISTORY, earlier)
     _check_inputs(figs[0])
 
 
