@@ -32,6 +32,13 @@ class QAConfig(BaseModel):
         description="hybrid mode re-ranks its hits by fused score plus this times the share of "
                     "the question's words (IDF-weighted) that one sentence of the hit holds",
     )
+    kind_weight: float = Field(
+        1.0, ge=0.0,
+        description="hybrid mode's re-ranking bonus for a chunk holding the kind of answer the "
+                    "question asks for (a time for 'when', a number for 'how many', a name for "
+                    "'who', a place for 'where')",
+    )
+    rerank_pool: int = Field(30, ge=1, description="best fused chunks hybrid mode re-ranks")
     rrf_k: int = Field(60, ge=1, description="reciprocal rank fusion constant (fusion='rrf')")
     bm25_k1: float = Field(0.9, gt=0.0, description="BM25 term-frequency saturation")
     bm25_b: float = Field(0.4, ge=0.0, le=1.0, description="BM25 document-length normalisation")
@@ -40,7 +47,7 @@ class QAConfig(BaseModel):
         description="share of its IDF weight a question word no article uses keeps in coverage",
     )
     max_quote_chars: int = Field(
-        600, ge=0,
+        800, ge=0,
         description="a quote widens to take in an overlapping passage that ranked among the "
                     "best, up to this many characters (0: never)",
     )

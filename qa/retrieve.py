@@ -6,8 +6,10 @@ candidates and added, `dense_weight` : 1 - `dense_weight`. Scores say how far ah
 first chunk is, which ranks alone do not: on 2,000 SQuAD dev questions (before
 abstention) hit@1 / hit@3 went from 0.765 / 0.901 with reciprocal rank fusion (still
 available as `fusion="rrf"`) to 0.833 / 0.936 with weights 0.5 : 0.5 and BM25 k1 0.9, b 0.4.
-The hits are then re-ranked with a bonus for the one sentence that holds most of the
-question's words (`sentence_weight`): hit@1 0.8005 -> 0.808 on 2,000 other questions.
+The best `rerank_pool` are then re-ranked with a bonus for the one sentence that holds
+most of the question's words (`sentence_weight`: hit@1 0.8005 -> 0.808 on 2,000 other
+questions) and one for holding the kind of answer asked, a time for "when" and so on
+(`kind_weight`: on all 10,570, before abstention, hit@3 0.9457 -> 0.9467).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from index.article import Chunk
 from index.chunking import embedding_text
 from index.embedder import Embedder
 from index.snapshot import IndexSnapshot
+from qa.answer_type import holds_kind, wanted_kind
 from qa.article_hint import named_articles
 from qa.config import QAConfig, RetrievalMode
 from qa.lexical import LexicalIndex, coverage_terms, terms
@@ -82,11 +85,13 @@ class Retriever:
         else:
             fused = self._rank_fusion(dense, lexical)
         named = named_articles(question, self.snapshot.articles)
-        best = sorted(fused, key=lambda r: (self._article(r) not in named, -fused[r]))[:k]
         cterms = coverage_terms(question)
-        if mode == "hybrid" and self.cfg.sentence_weight:
-            fused = self._sentence_bonus(cterms, best, fused)
+        best = sorted(fused, key=lambda r: (self._article(r) not in named, -fused[r]))
+        if mode == "hybrid":
+            best = best[:max(k, self.cfg.rerank_pool)]
+            fused = self._kind_bonus(question, best, self._sentence_bonus(cterms, best, fused))
             best.sort(key=lambda r: (self._article(r) not in named, -fused[r]))
+        best = best[:k]
         missing = [r for r in best if r not in cos]
         cos.update(zip(missing, self._cosines(qvec, missing), strict=True))
         covered = self.lexical.coverages(cterms, best)
@@ -129,9 +134,24 @@ class Retriever:
         """The fused scores of `rows` plus `sentence_weight` times their best sentence's
         coverage: on SQuAD dev this lifts hit@1 by about a point, hit@3 unchanged."""
         w = self.cfg.sentence_weight
+        if not w:
+            return fused
         texts = [self.snapshot.chunks[int(self.ids[r])].text for r in rows]
         best = self.lexical.sentence_coverages(qterms, texts)
         return {r: fused[r] + w * b for r, b in zip(rows, best, strict=True)}
+
+    def _kind_bonus(self, question: str, rows: list[int],
+                    fused: dict[int, float]) -> dict[int, float]:
+        """The fused scores of `rows` plus `kind_weight` for those holding the kind of
+        answer the question asks for (a time for "when", a number for "how many", a name
+        for "who", a place for "where") that the question itself does not state."""
+        kind = wanted_kind(question)
+        if kind is None:
+            return fused
+        w = self.cfg.kind_weight
+        texts = [self.snapshot.chunks[int(self.ids[r])].text for r in rows]
+        return {**fused, **{r: fused[r] + w * holds_kind(kind, question, t)
+                            for r, t in zip(rows, texts, strict=True)}}
 
     def _article(self, row: int) -> str:
         return self.snapshot.chunks[int(self.ids[row])].article_id

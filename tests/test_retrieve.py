@@ -104,16 +104,19 @@ def test_sentence_coverage_is_that_of_the_best_single_sentence() -> None:
 def test_hybrid_hits_are_reranked_by_their_best_sentence(seed_cfg: IndexConfig, embedder: Embedder,
                                                          qid: str) -> None:
     """With a dominant sentence weight the first hit is one whose single sentence holds the
-    most question words; with none, the fused order stands. Hits stay in score order."""
+    most question words; with none, the fused order stands. Hits stay in score order and
+    come from the best `rerank_pool` of the fused ranking."""
     question = _row(qid)["question"]
     qterms = terms(question)
-    heavy = Engine(seed_cfg, QAConfig(sentence_weight=1000.0), embedder)._state.retriever
+    heavy = Engine(seed_cfg, QAConfig(sentence_weight=1000.0, rerank_pool=12), embedder)._state.retriever
     hits = heavy.search(question, 10)
     best = [heavy.lexical.sentence_coverage(qterms, h.chunk.text) for h in hits]
     assert best[0] == pytest.approx(max(best))
     assert [h.fused for h in hits] == sorted((h.fused for h in hits), reverse=True)
-    plain = Engine(seed_cfg, QAConfig(sentence_weight=0.0), embedder)._state.retriever.search(question, 10)
-    assert {h.chunk.id for h in plain} == {h.chunk.id for h in hits}
+    unranked = QAConfig(sentence_weight=0.0, kind_weight=0.0)
+    plain = Engine(seed_cfg, unranked, embedder)._state.retriever.search(question, 12)
+    assert {h.chunk.id for h in hits} <= {h.chunk.id for h in plain}
+    assert [h.fused for h in plain] == sorted((h.fused for h in plain), reverse=True)
     if qid != "q07":  # without the bonus these two lead with a passage that scatters the words
         assert plain[0].chunk.id != hits[0].chunk.id
 
@@ -135,6 +138,8 @@ def test_sentence_terms_match_the_terms_of_each_rough_sentence(text: str) -> Non
     ("When B cells begin to replicate, what do their offspring become?", False),
     ("What happens when prices fall?", False),
     ("Who founded Alibaba?", False),
+    ("When economic inequality is smaller, more waste and pollution is?", False),
+    ("When, exactly, did JD.com enter food delivery?", True),
 ])
 def test_when_questions_are_told_apart(question: str, wants: bool) -> None:
     from qa.answer_type import wants_time
@@ -147,10 +152,41 @@ def test_when_questions_are_told_apart(question: str, wants: bool) -> None:
     ("The per-order loss halved compared to the summer months.", True),
     ("Jack Ma, at the company he co-founded, pledged to invest over three years.", False),
     ("Revenue grew 34 per cent.", False),
+    ("Sir Paul Pindar's house, dated c1600, was moved.", True),
+    ("The Wianki festival is held on Midsummer's Night.", True),
 ])
 def test_passages_stating_a_time_are_told_apart(text: str, states: bool) -> None:
     from qa.answer_type import states_time
     assert states_time(text) is states
+
+
+@pytest.mark.parametrize(("question", "kind", "holding", "not_holding"), [
+    ("When did JD.com enter food delivery?", "time", "It did so in February.", "It did so quickly."),
+    ("How many times was Qwen downloaded?", "number", "Qwen was downloaded 300 million times.",
+     "Qwen was downloaded often."),
+    ("Who co-founded Alibaba?", "name", "It was co-founded by Jack Ma.", "Alibaba was co-founded by a teacher."),
+    ("Where is Alibaba based?", "place", "Alibaba is based in Hangzhou.", "Alibaba is based nearby."),
+    ("What did Bloomberg Intelligence point out?", None, "", ""),
+])
+def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str | None,
+                                                holding: str, not_holding: str) -> None:
+    """The name asked for must be one the question does not already use."""
+    from qa.answer_type import holds_kind, wanted_kind
+    assert wanted_kind(question) == kind
+    if kind is not None:
+        assert holds_kind(kind, question, holding)
+        assert not holds_kind(kind, question, not_holding)
+
+
+def test_a_passage_holding_the_kind_of_answer_asked_ranks_higher(seed_cfg: IndexConfig,
+                                                                  embedder: Embedder) -> None:
+    """With a dominant kind bonus every hit holding a time comes before every one without."""
+    from qa.answer_type import states_time
+    question = "When did JD.com enter food delivery?"
+    retriever = Engine(seed_cfg, QAConfig(kind_weight=1000.0), embedder)._state.retriever
+    timed = [states_time(h.chunk.text) for h in retriever.search(question, 30)]
+    assert True in timed and False in timed
+    assert timed == sorted(timed, reverse=True)
 
 
 def test_a_when_question_needs_a_passage_that_states_a_time(engine: Engine) -> None:
@@ -246,3 +282,16 @@ def test_a_question_of_known_words_is_answered_by_a_less_close_passage() -> None
     assert not supports(Hit(chunk, 1.0, 0.4, 0.4), known_words=True)
     assert not supports(Hit(chunk, 1.0, 0.9, 0.3), known_words=True)
     assert supports(Hit(chunk, 1.0, 0.0, 0.55), known_words=False)
+    # Known words: coverage 0.45 with cosine 0.40 is a step of its own, not for other words.
+    assert supports(Hit(chunk, 1.0, 0.41, 0.46), known_words=True)
+    assert not supports(Hit(chunk, 1.0, 0.41, 0.46), known_words=False)
+    assert not supports(Hit(chunk, 1.0, 0.35, 0.54), known_words=True)  # "revenue ... Tencent"
+
+
+def test_a_passage_far_ahead_of_the_rest_is_answered_whatever_its_coverage() -> None:
+    from index.article import Chunk
+    from qa.engine import STANDOUT_FUSED, supports
+    from qa.retrieve import Hit
+    chunk = Chunk(id=0, article_id="a", start=0, end=5, text="Graz.")
+    assert supports(Hit(chunk, STANDOUT_FUSED, 0.1, 0.1), known_words=False)
+    assert not supports(Hit(chunk, STANDOUT_FUSED - 0.01, 0.1, 0.1), known_words=True)
