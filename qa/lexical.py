@@ -101,6 +101,7 @@ class LexicalIndex:
         self.n = len(self.tokens)
         self.oov_weight = oov_weight
         self.df: Counter[str] = Counter()
+        self._lengths: dict[int, list[str]] | None = None
         for toks in self.tokens:
             self.df.update(set(toks))
         self.bm25 = bm25s.BM25(k1=k1, b=b)
@@ -159,8 +160,25 @@ class LexicalIndex:
                 for t in texts]
 
     def unknown_terms(self, query_terms: list[str]) -> list[str]:
-        """The distinct question terms no row uses."""
-        return [t for t in dict.fromkeys(query_terms) if t not in self.df]
+        """The distinct question terms no row uses, and that are no misspelling of one: a
+        word of `TYPO_KNOWN_MIN` letters or more one edit from a term rows use, whatever
+        its first letter ("edcuation", "ngles"), is taken as that term."""
+        unknown = [t for t in dict.fromkeys(query_terms) if t not in self.df]
+        return [t for t in unknown if not self._misspelt(t)]
+
+    def _misspelt(self, term: str) -> bool:
+        if len(term) < TYPO_KNOWN_MIN or any(ch.isdigit() for ch in term):
+            return False
+        return any(one_edit_apart(term, known) for known in self._by_length(len(term)))
+
+    def _by_length(self, n: int) -> list[str]:
+        """Terms rows use whose length is within one of `n` (built once, on first need)."""
+        if self._lengths is None:
+            lengths: dict[int, list[str]] = {}
+            for t in self.df:
+                lengths.setdefault(len(t), []).append(t)
+            self._lengths = lengths
+        return [t for m in (n - 1, n, n + 1) for t in self._lengths.get(m, [])]
 
     def _weights(self, query_terms: list[str]) -> dict[str, float]:
         """Each distinct question term's IDF, at `oov_weight` for terms no row uses."""
@@ -179,6 +197,7 @@ class LexicalIndex:
 
 
 _TYPO_MIN = 5
+TYPO_KNOWN_MIN = 5
 
 
 def _typo_of(term: str, have: set[str] | frozenset[str]) -> bool:
