@@ -6,7 +6,7 @@ import bisect
 import math
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
 
 import bm25s
@@ -161,15 +161,10 @@ class LexicalIndex:
 
     def unknown_terms(self, query_terms: list[str]) -> list[str]:
         """The distinct question terms no row uses, and that are no misspelling of one: a
-        word of `TYPO_KNOWN_MIN` letters or more one edit from a term rows use, whatever
-        its first letter ("edcuation", "ngles"), is taken as that term."""
+        word one edit from a term rows use, whatever its first letter ("edcuation",
+        "ngles"), is taken as that term (see `_typo_of`)."""
         unknown = [t for t in dict.fromkeys(query_terms) if t not in self.df]
-        return [t for t in unknown if not self._misspelt(t)]
-
-    def _misspelt(self, term: str) -> bool:
-        if len(term) < TYPO_KNOWN_MIN or any(ch.isdigit() for ch in term):
-            return False
-        return any(one_edit_apart(term, known) for known in self._by_length(len(term)))
+        return [t for t in unknown if not _typo_of(t, self._by_length(len(t)), same_first=False)]
 
     def _by_length(self, n: int) -> list[str]:
         """Terms rows use whose length is within one of `n` (built once, on first need)."""
@@ -197,13 +192,14 @@ class LexicalIndex:
 
 
 _TYPO_MIN = 5
-TYPO_KNOWN_MIN = 5
 
 
-def _typo_of(term: str, have: set[str] | frozenset[str]) -> bool:
+def _typo_of(term: str, have: Iterable[str], same_first: bool = True) -> bool:
+    """Whether `term` is one edit from a word of `have` (with the same first letter when
+    `same_first`), if it is long enough for one edit not to make another word; never a number."""
     if len(term) < _TYPO_MIN or any(ch.isdigit() for ch in term):
         return False
-    return any(h[:1] == term[:1] and one_edit_apart(term, h) for h in have)
+    return any((not same_first or h[:1] == term[:1]) and one_edit_apart(term, h) for h in have)
 
 
 def one_edit_apart(a: str, b: str) -> bool:
