@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 
 from index.article import Article
 from qa.answer import Answer, Figure, Quote
-from qa.retrieve import Hit
+from qa.retrieval.retrieve import Hit
 
 _TITLE_CHARS = 90
 

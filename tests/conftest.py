@@ -12,9 +12,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
-from index.build import update_index
 from index.config import IndexConfig
 from index.embedder import Embedder, get_embedder
+from index.update.build import update_index
 from qa.config import QAConfig
 from qa.engine import Engine
 

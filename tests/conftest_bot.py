@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 import pytest
 from telegram.ext import Application
 
-from bot.retry import Network
 from bot.settings import Settings
-from bot.telegram_app import build_application, stop_application
+from bot.telegram.app import build_application, stop_application
+from bot.telegram.retry import Network
 from index.config import IndexConfig
 from index.embedder import Embedder
 from qa.config import QAConfig

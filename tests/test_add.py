@@ -17,16 +17,16 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
-from index.add import Upload, add_sources
-from index.build import update_index
+from bot.cli.main import cli
 from index.config import IndexConfig
-from index.corpus_files import slugify
 from index.embedder import Embedder
 from index.errors import NewsqaError, SourceError
-from index.fetch import check_url, fetch_url, is_public
-from index.layout import build_lock, index_home
-from index.snapshot import IndexSnapshot
+from index.intake.corpus_files import slugify
+from index.intake.fetch import check_url, fetch_url, is_public
+from index.store.layout import build_lock, index_home
+from index.store.snapshot import IndexSnapshot
+from index.update.add import Upload, add_sources
+from index.update.build import update_index
 from tests.conftest import SEED
 from tests.test_index_build import OTHER, CountingEmbedder
 

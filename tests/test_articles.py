@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from index.cleaning import clean_text
 from index.errors import ArticleError
-from index.loading import load_article
+from index.intake.loading import load_article
+from index.text.cleaning import clean_text
 from tests.conftest import SEED
 
 

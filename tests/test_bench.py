@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from bot.bench.report import markdown, rows
-from bot.cli import cli
-from index.vector_store import FaissStore, approximate_store, fit_store, stored_vectors
+from bot.cli.main import cli
+from index.store.vector_store import FaissStore, approximate_store, fit_store, stored_vectors
+from measure.bench.report import markdown, rows
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT.parent / "shared" / "data"
@@ -89,8 +89,8 @@ def test_approximate_store_keeps_ids_vectors_and_removal(tmp_path: Path) -> None
 
 @pytest.mark.skipif(not (DATA / "squad_dev.jsonl.gz").is_file(), reason="../shared/data missing")
 def test_bench_corpora_past_squad_size_hold_no_duplicate_articles() -> None:
-    from bot.bench.corpus import _articles
     from index.config import ChunkConfig
+    from measure.bench.corpus import _articles
 
     articles = _articles(DATA, 8_000, ChunkConfig())  # SQuAD dev holds ~6,900 chunks: copies needed
     assert any("(copy 1)" in title for _, title, _ in articles)

@@ -20,16 +20,16 @@ import pytest
 from pydantic import SecretStr
 from telegram.ext import Application
 
-from bot import handlers
-from bot.html_split import TELEGRAM_LIMIT, units, visible_text
 from bot.settings import SEED_EXAMPLES, Settings
-from bot.telegram_app import (
+from bot.telegram import handlers
+from bot.telegram.app import (
     REJECTED,
     bot_token,
     build_application,
     check_token,
     webhook_options,
 )
+from bot.telegram.html_split import TELEGRAM_LIMIT, units, visible_text
 from index.config import IndexConfig
 from index.errors import NewsqaError
 from qa.engine import Engine

@@ -16,13 +16,13 @@ from aiohttp import web
 from pydantic import SecretStr
 from telegram.ext import Application
 
-from bot import access, admin, handlers
-from bot.html_split import visible_text
-from bot.render_html import render_answer
-from bot.telegram_app import file_base_url
-from index.build import update_index
+from bot.telegram import access, admin, handlers
+from bot.telegram.app import file_base_url
+from bot.telegram.html_split import visible_text
+from bot.telegram.render import render_answer
 from index.config import IndexConfig
 from index.embedder import Embedder
+from index.update.build import update_index
 from qa.engine import Engine
 from tests.fake_bot_api import Call, FakeBotAPI
 

@@ -17,10 +17,10 @@ import pytest
 from telegram.error import NetworkError, TimedOut
 from telegram.ext import Application
 
-from bot import handlers
-from bot.html_split import visible_text
-from bot.render_html import render_answer
-from bot.retry import Network, ambiguous
+from bot.telegram import handlers
+from bot.telegram.html_split import visible_text
+from bot.telegram.render import render_answer
+from bot.telegram.retry import Network, ambiguous
 from index.config import IndexConfig
 from qa.engine import Engine
 from tests.fake_bot_api import FakeBotAPI

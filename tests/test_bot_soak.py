@@ -3,7 +3,7 @@
 50 simulated users each ask their questions one after another (a reader waits for an
 answer before the next question), all users at once, over real HTTP on loopback. Every
 question must get exactly one answer, the one `engine.ask` renders for it, and the bot's
-memory must not grow once warmed up. Short by default (3 questions each); the issue's 50
+memory must not grow once warmed up. Short by default (3 questions each); the full run's 50
 x 20 with NEWSQA_SOAK_FULL=1. Throughput and p95 latency are printed (run with -s), never
 asserted: `newsqa bench` reports them.
 """
@@ -20,9 +20,9 @@ from typing import Any
 import numpy as np
 import pytest
 
-from bot.chat_state import MAX_PENDING, STATE_KEY, BotState, RateLimiter
-from bot.render_html import render_answer
-from bot.sending import Typing, typing_loops
+from bot.telegram.chat_state import MAX_PENDING, STATE_KEY, BotState, RateLimiter
+from bot.telegram.render import render_answer
+from bot.telegram.sending import Typing, typing_loops
 from index.config import IndexConfig
 from qa.engine import Engine
 from tests.conftest import seed_questions
@@ -149,7 +149,7 @@ async def test_fifty_users_each_answered_exactly_once_and_memory_flat(
 
 def test_the_bots_stores_are_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     """What a long-running bot keeps per user or per question stops growing."""
-    import bot.chat_state as chat_state
+    import bot.telegram.chat_state as chat_state
 
     monkeypatch.setattr(chat_state, "MAX_PENDING", 5)
     state = BotState(settings=None, engine=None, executor=None, limiter=None)  # type: ignore[arg-type]

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import itertools
 
-from index.chunking import chunk_texts
 from index.config import ChunkConfig
-from index.loading import load_article
-from index.sentences import sentence_spans
+from index.intake.loading import load_article
+from index.text.chunking import chunk_texts
+from index.text.sentences import sentence_spans
 from tests.conftest import SEED
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli.main import cli
 from index.config import IndexConfig
 from tests.conftest import SHARED_EVAL, seed_questions
 

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
+from bot.cli.main import cli
+from measure.dataset_eval import figure_matches, judge, modes_in_order, sample
+from measure.datasets import ArithmeticQuestion, load_drop, load_finqa, load_squad, load_tatqa, read_rows
 from qa.answer import Answer, Figure
-from qa.dataset_eval import figure_matches, judge, modes_in_order, sample
-from qa.datasets import ArithmeticQuestion, load_drop, load_finqa, load_squad, load_tatqa, read_rows
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 needs_data = pytest.mark.skipif(not (DATA / "squad_dev.jsonl.gz").is_file(), reason="../shared/data missing")

@@ -8,7 +8,7 @@ import shlex
 import click
 import yaml
 
-from bot.cli import cli
+from bot.cli.main import cli
 from tests.conftest import ROOT
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from index.embedder import Embedder
-from qa.encode_cache import EncodeCache
+from qa.retrieval.encode_cache import EncodeCache
 
 
 def test_each_text_is_encoded_once_and_vectors_are_the_models(embedder: Embedder) -> None:

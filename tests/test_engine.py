@@ -8,8 +8,8 @@ import re
 import pytest
 
 from index.errors import QuestionError
+from measure.seed_eval import EvalQuestion, passes
 from qa.engine import Engine
-from qa.evaluate import EvalQuestion, passes
 from tests.conftest import seed_questions
 
 
@@ -130,7 +130,7 @@ def test_an_overlapping_hit_widens_its_quote_up_to_the_limit() -> None:
     when the hit overlaps two quotes, it is skipped."""
     from index.article import Article, Chunk
     from qa.compose import select_quotes
-    from qa.retrieve import Hit
+    from qa.retrieval.retrieve import Hit
     text = "One is first. Two is second. Three is third. Four is fourth. Five is fifth."
     article = Article(id="n", text=text, title="Numbers")
 

@@ -12,19 +12,19 @@ from pathlib import Path
 
 import pytest
 
-from index.build import update_index
 from index.config import IndexConfig
 from index.embedder import Embedder
 from index.errors import IndexCorruptError
-from index.layout import current_version, index_home
-from index.loading import load_article
-from index.snapshot import IndexSnapshot
+from index.intake.loading import load_article
+from index.store.layout import current_version, index_home
+from index.store.snapshot import IndexSnapshot
+from index.update.build import update_index
 from tests.conftest import ROOT, SEED
 
 CHILD = """
 import sys
 from pathlib import Path
-from index.build import update_index
+from index.update.build import update_index
 from index.config import IndexConfig
 cfg = IndexConfig(corpus_dir=Path(sys.argv[1]), index_dir=Path(sys.argv[2]))
 if len(sys.argv) > 3:

@@ -22,10 +22,11 @@ from hypothesis import strategies as st
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from index.article import Article
-from index.quantities import Quantity, extract_quantities
+from index.quantities.extract import extract_quantities
+from index.quantities.quantity import Quantity
 from qa.answer import Figure
-from qa.figures import compute_figures, describe_figure
-from qa.question_intent import parse_intent
+from qa.figures.compute import compute_figures, describe_figure
+from qa.figures.intent import parse_intent
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = Path(__file__).resolve().parent / "data"
@@ -52,7 +53,7 @@ def embed() -> Embed:
 def load(path: Path) -> Article:
     """The article as the index cleans it (joined sentences split, repeats dropped)."""
     try:
-        from index.loading import load_article
+        from index.intake.loading import load_article
     except ImportError:  # the loader is another module's job; mimic its two fixes
         return _clean_by_hand(path)
     return load_article(path)

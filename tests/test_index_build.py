@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index.build import update_index
 from index.config import IndexConfig
 from index.embedder import Embedder
 from index.errors import IndexCorruptError, IndexMissingError, NewsqaError
-from index.layout import VECTORS, current_version, index_home
-from index.snapshot import IndexSnapshot
+from index.store.layout import VECTORS, current_version, index_home
+from index.store.snapshot import IndexSnapshot
+from index.update.build import update_index
 from tests.conftest import SEED
 
 OTHER = """date 2025-11-14 By Test Writer
@@ -131,7 +131,7 @@ def test_missing_corpus_dir_is_one_line(tmp_path: Path, embedder: Embedder) -> N
 def test_unchanged_files_are_not_read_again(fresh_cfg: IndexConfig, embedder: Embedder) -> None:
     import os
 
-    from index.build import UpdateReport, scan_corpus
+    from index.update.build import UpdateReport, scan_corpus
 
     path = fresh_cfg.corpus_dir / "tencent.txt"
     path.write_text(OTHER)
@@ -149,7 +149,7 @@ def test_unchanged_files_are_not_read_again(fresh_cfg: IndexConfig, embedder: Em
 def test_the_scan_takes_article_files_only_and_reports_what_it_cannot_read(fresh_cfg: IndexConfig) -> None:
     """A folder named like an article, a hidden file, a file of another kind are passed
     over; a dangling or looping link is one line of the report; files come in name order."""
-    from index.build import UpdateReport, scan_corpus
+    from index.update.build import UpdateReport, scan_corpus
 
     corpus = fresh_cfg.corpus_dir
     (corpus / "folder.txt").mkdir()
@@ -172,7 +172,7 @@ def test_an_older_index_format_asks_for_update_and_update_upgrades_it(
 ) -> None:
     import sqlite3
 
-    from index.layout import METADATA
+    from index.store.layout import METADATA
 
     shutil.copyfile(SEED, fresh_cfg.corpus_dir / SEED.name)
     update_index(fresh_cfg, embedder=embedder)

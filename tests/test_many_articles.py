@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from index.build import update_index
 from index.config import IndexConfig
 from index.embedder import Embedder
+from index.update.build import update_index
 from qa.config import QAConfig
 from qa.engine import Engine
 from tests.conftest import SEED

@@ -9,12 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.chunking import chunk_texts
-from index.cleaning import clean_text
 from index.config import ChunkConfig
 from index.errors import ArticleError
-from index.loading import load_article, make_article
-from index.sentences import sentence_spans
+from index.intake.loading import load_article, make_article
+from index.text.chunking import chunk_texts
+from index.text.cleaning import clean_text
+from index.text.sentences import sentence_spans
 
 NASTY = st.sampled_from([
     "1e308", "$-0", "NaN", "1,2,3", "\u202eevil\u202c", "مرحبا بالعالم.", "שלום.", "\x00", "\x1b[31m",

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.quantities import Quantity, extract_quantities
+from index.quantities.extract import extract_quantities
+from index.quantities.quantity import Quantity
 
 SEED = Path(__file__).resolve().parent.parent / "corpus" / "alibaba-two-speed-economy.txt"
 
@@ -254,7 +255,7 @@ def test_period_words_in_a_period_phrase_are_marked() -> None:
 
 
 def test_seed_article_quantities() -> None:
-    from index.loading import load_article
+    from index.intake.loading import load_article
 
     text = load_article(SEED).text
     found = extract_quantities(text)

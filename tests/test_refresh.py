@@ -8,10 +8,10 @@ import threading
 import numpy as np
 import pytest
 
-from index.add import Upload, add_sources
-from index.build import update_index
 from index.config import IndexConfig
 from index.embedder import Embedder
+from index.update.add import Upload, add_sources
+from index.update.build import update_index
 from qa.answer import Answer
 from qa.config import QAConfig
 from qa.engine import Engine

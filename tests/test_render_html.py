@@ -7,10 +7,10 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.html_split import TELEGRAM_LIMIT, pack, units, visible_text
-from bot.render_html import render_answer, render_more
+from bot.telegram.html_split import TELEGRAM_LIMIT, pack, units, visible_text
+from bot.telegram.render import render_answer, render_more
 from qa.answer import Answer, Figure, FigureInput, Quote
-from qa.figures import describe_figure
+from qa.figures.compute import describe_figure
 
 BLOCKQUOTE = re.compile(r"<blockquote>(.*?)</blockquote>", re.S)
 

@@ -10,12 +10,12 @@ import pytest
 
 from index.config import IndexConfig
 from index.embedder import Embedder
+from measure.seed_eval import fold
 from qa.answer import Answer
 from qa.config import QAConfig
 from qa.engine import Engine
-from qa.evaluate import fold
-from qa.lexical import LexicalIndex, terms
-from qa.retrieve import _zscore
+from qa.retrieval.lexical import LexicalIndex, terms
+from qa.retrieval.retrieve import _zscore
 from tests.conftest import seed_questions
 
 
@@ -126,8 +126,8 @@ def test_hybrid_hits_are_reranked_by_their_best_sentence(seed_cfg: IndexConfig, 
     "No end punctuation here", "", "   ", "One. Two? Three!",
 ])
 def test_sentence_terms_match_the_terms_of_each_rough_sentence(text: str) -> None:
-    from index.sentences import rough_sentence_spans
-    from qa.lexical import sentence_terms
+    from index.text.sentences import rough_sentence_spans
+    from qa.retrieval.lexical import sentence_terms
     assert sentence_terms(text) == tuple(frozenset(terms(text[a:b])) for a, b in rough_sentence_spans(text))
 
 
@@ -142,7 +142,7 @@ def test_sentence_terms_match_the_terms_of_each_rough_sentence(text: str) -> Non
     ("When, exactly, did JD.com enter food delivery?", True),
 ])
 def test_when_questions_are_told_apart(question: str, wants: bool) -> None:
-    from qa.answer_type import wants_time
+    from qa.retrieval.answer_type import wants_time
     assert wants_time(question) is wants
 
 
@@ -156,7 +156,7 @@ def test_when_questions_are_told_apart(question: str, wants: bool) -> None:
     ("The Wianki festival is held on Midsummer's Night.", True),
 ])
 def test_passages_stating_a_time_are_told_apart(text: str, states: bool) -> None:
-    from qa.answer_type import states_time
+    from qa.retrieval.answer_type import states_time
     assert states_time(text) is states
 
 
@@ -171,7 +171,7 @@ def test_passages_stating_a_time_are_told_apart(text: str, states: bool) -> None
 def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str | None,
                                                 holding: str, not_holding: str) -> None:
     """The name asked for must be one the question does not already use."""
-    from qa.answer_type import holds_kind, wanted_kind
+    from qa.retrieval.answer_type import holds_kind, wanted_kind
     assert wanted_kind(question) == kind
     if kind is not None:
         assert holds_kind(kind, question, holding)
@@ -181,7 +181,7 @@ def test_the_kind_of_answer_a_question_asks_for(question: str, kind: str | None,
 def test_a_passage_holding_the_kind_of_answer_asked_ranks_higher(seed_cfg: IndexConfig,
                                                                   embedder: Embedder) -> None:
     """With a dominant kind bonus every hit holding a time comes before every one without."""
-    from qa.answer_type import states_time
+    from qa.retrieval.answer_type import states_time
     question = "When did JD.com enter food delivery?"
     retriever = Engine(seed_cfg, QAConfig(kind_weight=1000.0), embedder)._state.retriever
     timed = [states_time(h.chunk.text) for h in retriever.search(question, 30)]
@@ -212,7 +212,7 @@ def test_a_question_quoting_a_stated_amount_is_answered_from_its_passage(engine:
     ("How much revenue did Tencent report?", None),
 ])
 def test_the_counted_noun_of_a_how_many_question(question: str, noun: str | None) -> None:
-    from qa.answer_type import counted_noun
+    from qa.retrieval.answer_type import counted_noun
     assert counted_noun(question) == noun
 
 
@@ -226,7 +226,7 @@ def test_a_count_of_something_no_article_mentions_is_declined(engine: Engine) ->
 
 def test_answer_framing_and_function_words_do_not_count_in_coverage() -> None:
     """A passage that answers "What type of launch ...?" need not say "type"."""
-    from qa.lexical import coverage_terms
+    from qa.retrieval.lexical import coverage_terms
     lex = LexicalIndex(["The Apollo 1 launch was a plugs-out test", "His name was Tesla", "Graz"])
     assert coverage_terms("What type of launch was happening during Apollo 1?") == terms("launch happening Apollo 1")
     assert lex.coverage(coverage_terms("What type of launch was it, if any, and where?"), 0) == 1.0
@@ -259,12 +259,12 @@ def test_a_misspelt_word_no_article_uses_counts_as_the_word_one_edit_away() -> N
     ("abcd", "xbcdy", False), ("abc", "bca", False),
 ])
 def test_one_edit_apart(a: str, b: str, apart: bool) -> None:
-    from qa.lexical import one_edit_apart
+    from qa.retrieval.lexical import one_edit_apart
     assert one_edit_apart(a, b) is apart
 
 
 def test_unknown_terms_are_the_question_terms_no_article_uses() -> None:
-    from qa.lexical import coverage_terms
+    from qa.retrieval.lexical import coverage_terms
     lex = LexicalIndex(["Alibaba revenue grew", "Tencent"])
     assert lex.unknown_terms(coverage_terms("What type of share price does Alibaba have?")) == terms("share price")
     assert lex.unknown_terms(coverage_terms("What was Alibaba's revenue?")) == []
@@ -280,7 +280,7 @@ def test_a_question_of_known_words_is_answered_by_a_less_close_passage() -> None
     """Cosine 0.45 suffices when every question word is in the articles; 0.55 otherwise."""
     from index.article import Chunk
     from qa.engine import supports
-    from qa.retrieve import Hit
+    from qa.retrieval.retrieve import Hit
     chunk = Chunk(id=0, article_id="a", start=0, end=5, text="Graz.")
     assert supports(Hit(chunk, 1.0, 0.5, 0.4), known_words=True)
     assert not supports(Hit(chunk, 1.0, 0.5, 0.4), known_words=False)
@@ -298,7 +298,7 @@ def test_a_question_of_known_words_is_answered_by_a_less_close_passage() -> None
 def test_a_passage_far_ahead_of_the_rest_is_answered_whatever_its_coverage() -> None:
     from index.article import Chunk
     from qa.engine import STANDOUT_FUSED, supports
-    from qa.retrieve import Hit
+    from qa.retrieval.retrieve import Hit
     chunk = Chunk(id=0, article_id="a", start=0, end=5, text="Graz.")
     assert supports(Hit(chunk, STANDOUT_FUSED, 0.1, 0.1), known_words=False)
     assert not supports(Hit(chunk, STANDOUT_FUSED - 0.01, 0.1, 0.1), known_words=True)

@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from index import segments
-from index.build import update_index
 from index.config import IndexConfig
 from index.embedder import Embedder
-from index.layout import MANIFEST, METADATA, VECTORS, current_version, index_home
-from index.snapshot import IndexSnapshot
+from index.store import segments
+from index.store.layout import MANIFEST, METADATA, VECTORS, current_version, index_home
+from index.store.snapshot import IndexSnapshot
+from index.update.build import update_index
 from tests.conftest import SEED
 
 
@@ -84,7 +84,7 @@ def test_deleted_and_changed_articles_are_dropped_from_their_segment_and_never_f
 def test_many_updates_compact_into_one_segment_with_the_same_content(
     fresh_cfg: IndexConfig, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("index.build.MAX_SEGMENTS", 3)
+    monkeypatch.setattr("index.update.build.MAX_SEGMENTS", 3)
     corpus = fresh_cfg.corpus_dir
     shutil.copyfile(SEED, corpus / SEED.name)
     update_index(fresh_cfg, embedder=embedder)
@@ -126,7 +126,7 @@ def test_a_version_written_before_segments_is_read_and_updated(fresh_cfg: IndexC
 def test_a_moved_corpus_is_recorded_once_then_its_files_are_not_read_again(
     fresh_cfg: IndexConfig, embedder: Embedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import index.build
+    import index.update.build
 
     shutil.copyfile(SEED, fresh_cfg.corpus_dir / SEED.name)
     update_index(fresh_cfg, embedder=embedder)
@@ -138,7 +138,7 @@ def test_a_moved_corpus_is_recorded_once_then_its_files_are_not_read_again(
     assert IndexSnapshot.open(cfg).articles[SEED.stem].path == str(moved / SEED.name)
 
     reads: list[Path] = []
-    real = index.build.load_article
-    monkeypatch.setattr(index.build, "load_article", lambda p, n: reads.append(p) or real(p, n))
+    real = index.update.build.load_article
+    monkeypatch.setattr(index.update.build, "load_article", lambda p, n: reads.append(p) or real(p, n))
     again = update_index(cfg, embedder=embedder)
     assert not again.migrated and not again.changed_anything and reads == []

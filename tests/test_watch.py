@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
-from index.build import UpdateReport
+from bot.cli.main import cli
 from index.config import IndexConfig
 from index.embedder import Embedder
-from index.layout import current_version, index_home
-from index.snapshot import IndexSnapshot
-from index.watch import watch_corpus
+from index.store.layout import current_version, index_home
+from index.store.snapshot import IndexSnapshot
+from index.update.build import UpdateReport
+from index.update.watch import watch_corpus
 from tests.conftest import SEED
 from tests.test_index_build import OTHER, CountingEmbedder
 

@@ -17,11 +17,11 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from index.embedder import Embedder
-from index.quantities import extract_quantities
+from index.quantities.extract import extract_quantities
 from qa.answer import Figure
-from qa.figures import compute_figures, describe_figure
-from qa.year_intent import parse_years
-from qa.years import years_in
+from qa.figures.compute import compute_figures, describe_figure
+from qa.figures.year_intent import parse_years
+from qa.figures.years import years_in
 
 Embed = Callable[[list[str]], np.ndarray]
 

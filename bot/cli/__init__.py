@@ -1,0 +1,1 @@
+"""The `newsqa` command: one module a subcommand, and the terminal rendering."""

@@ -1,0 +1,1 @@
+"""The Telegram front end: PTB application, handlers, HTML rendering, sending with retries."""

@@ -1,0 +1,74 @@
+"""A read-only, in-memory view of one published index version.
+
+Everything is loaded at open, so a question is answered wholly from one version even
+while a newer one is being published.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from index.article import Article, Chunk
+from index.config import IndexConfig
+from index.errors import IndexCorruptError
+from index.store.layout import METADATA, require_version
+from index.store.metadata import ArticleInfo, load_articles, load_chunks, load_quantities, open_readonly
+from index.store.segments import merged_store, read_layout, read_manifest
+from index.store.vector_store import FaissStore
+
+
+@dataclass
+class IndexSnapshot:
+    version: Path
+    manifest: dict
+    articles: dict[str, Article]
+    chunks: dict[int, Chunk]
+    quantities: dict[str, list[dict]]
+    store: FaissStore
+
+    @classmethod
+    def open(cls, cfg: IndexConfig) -> IndexSnapshot:
+        return cls.open_version(require_version(cfg))
+
+    @classmethod
+    def open_version(cls, version: Path) -> IndexSnapshot:
+        manifest = read_manifest(version)
+        layout = read_layout(manifest)
+        articles: dict[str, Article] = {}
+        chunks: dict[int, Chunk] = {}
+        quantities: dict[str, list[dict]] = {}
+        try:
+            for name in layout.segments:
+                dropped = set(layout.dropped.get(name, ()))
+                db = open_readonly(layout.segment_dir(version, name) / METADATA)
+                try:
+                    articles |= {a: art for a, art in load_articles(db).items() if a not in dropped}
+                    chunks |= {c.id: c for c in load_chunks(db) if c.article_id not in dropped}
+                    quantities |= {a: q for a, q in load_quantities(db).items() if a not in dropped}
+                finally:
+                    db.close()
+        except (sqlite3.DatabaseError, ValueError) as exc:
+            raise IndexCorruptError(
+                f"index metadata in {version} is unreadable ({exc}); run `newsqa index rebuild`"
+            ) from None
+        for aid, (path, size, mtime) in layout.files.items():
+            if aid in articles:
+                articles[aid] = replace(articles[aid], path=path, file_stat=(size, mtime))
+        store = merged_store(version, layout)
+        if len(chunks) != len(store):
+            raise IndexCorruptError(
+                f"index in {version} holds {len(store)} vectors for {len(chunks)} chunks; "
+                "run `newsqa index rebuild`"
+            )
+        return cls(version, manifest, articles, chunks, quantities, store)
+
+    def article_infos(self) -> list[ArticleInfo]:
+        counts: dict[str, int] = {}
+        for c in self.chunks.values():
+            counts[c.article_id] = counts.get(c.article_id, 0) + 1
+        return [
+            ArticleInfo(a.id, a.title, a.author, a.date, a.source, counts.get(a.id, 0))
+            for a in sorted(self.articles.values(), key=lambda a: (a.date, a.id), reverse=True)
+        ]

@@ -1,0 +1,1 @@
+"""Text of an article: cleaning, sentence spans and the windows that become chunks."""

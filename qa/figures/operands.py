@@ -1,0 +1,339 @@
+"""Choosing the quantities a question's phrases refer to, by meaning and by words.
+
+A phrase ("Tencent's latest quarterly capital investment") is matched against each
+quantity's clause with the sentence-embedding model, plus two checks a reader would
+make: do the phrase's words appear in the sentence, and does the sentence name a
+different company from the one the phrase names. A match must clear a floor and beat
+the runner-up clearly; otherwise there is no operand, and so no figure.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+
+import numpy as np
+
+from index.quantities.quantity import Quantity
+
+Embed = Callable[[list[str]], np.ndarray]
+
+MIN_SCORE = 0.55  # below this, the best match is a guess
+MIN_SCORE_LEXICAL = 0.6  # the same floor when no embedding model is given
+MIN_MARGIN = 0.04  # the best must beat a different runner-up by this much
+_SENTENCE_WEIGHT = 0.05  # the phrase's words anywhere in the sentence
+_CLAUSE_WEIGHT = 0.15  # ... in the clause that holds the number
+_TERM_WEIGHT = 0.15  # "capital expenditure" as a term, not two stray words
+_MODIFIER_PENALTY = 0.25  # "online sales" asked as "sales"
+_NEUTRAL = frozenset("""quarterly annual yearly monthly weekly daily latest recent total overall
+group reported adjusted underlying full-year half-year first-half""".split())  # noqa: SIM905
+_NOT_NAMES = frozenset("""the that this it its but and a an in on for as at by january february
+march april may june july august september october november december monday tuesday wednesday
+thursday friday saturday sunday""".split())  # noqa: SIM905
+_ACRONYMS = frozenset("""AI EBITA EBITDA EBIT CEO CFO COO IPO GDP US UK EU EPS EV CAPEX R&D
+USD CNY EUR GBP JPY HKD RMB Q1 Q2 Q3 Q4 H1 H2 FY""".split())  # noqa: SIM905
+_ORG = re.compile(r"(?P<name>(?:[A-Z][\w&.-]*\s+)*[A-Z][\w&.-]*)(?:\s+(?:Inc|Ltd|Plc|PLC|Corp|"
+                  r"Corporation|AG|SE|SA|NV|Group|Holdings|Co)\b|(?:'s|’s)\b)"
+                  r"|\b[Rr]ivals?\s+(?P<rival>(?:[A-Z][\w&.-]*\s*)+)")
+_NOT_A_NOUN_PHRASE = re.compile(r"(?i)\b(?:to|on|in|of|for|from|by|with|at|did|does|do|was|"
+                                r"were|is|are|has|have|had)\b")
+_BREAK = re.compile(r"[,;]\s|\s(?:and|while|but|whereas)\s")
+_LOCAL_WEIGHT = 0.1  # words right next to the number: "1,100 stores in central Europe"
+_LEXICAL_MAX = _SENTENCE_WEIGHT + _CLAUSE_WEIGHT + _LOCAL_WEIGHT + _TERM_WEIGHT
+_NAME_PENALTY = 0.25
+_NAME_BONUS = 0.15
+_STOP = frozenset(
+    """the and for with that this from into over than what which does did
+has have had was were are is its their his her our how much many more less about per new
+plan plans planned total amount value figure number level size while whereas although though
+because since after before during until unless also said says say just only still even
+then when where who whom whose there here""".split()  # noqa: SIM905
+)
+
+
+@dataclass(frozen=True)
+class Operand:
+    """A quantity from one article, with its place in retrieval's ranking."""
+
+    article_id: str
+    q: Quantity
+    rank: int
+
+    def same_item(self, other: Operand) -> bool:
+        """The same number, or its stated conversion ("380 billion yuan ($53.8 billion)")."""
+        if self.article_id != other.article_id:
+            return False
+        if self.q.start == other.q.start:
+            return True
+        return self.q.equiv_start == other.q.start or other.q.equiv_start == self.q.start
+
+
+class Matcher:
+    """Scores phrases against operands; embeds each distinct clause once."""
+
+    def __init__(self, operands: Sequence[Operand], embed: Embed | None) -> None:
+        self.operands = list(operands)
+        self.embed = embed
+        self._clauses: dict[str, int] = {}
+        for op in self.operands:
+            self._clauses.setdefault(op.q.clause, len(self._clauses))
+        self._vectors: np.ndarray | None = None
+        self._local = _local_texts(self.operands)
+        self._clause_counts: dict[tuple[str, int], int] | None = None
+
+    def scores(self, phrase: str, pool: Sequence[Operand],
+               contrast: Sequence[str] = ()) -> list[float]:
+        """Similarity of `phrase` to each operand in `pool`, higher is closer.
+
+        `contrast` holds the question's other phrases: a sentence naming only their
+        company ("Tencent's" when this phrase says "Alibaba's") is about the other one.
+        """
+        if not pool:
+            return []
+        names = _names(phrase, first=True)
+        others = {n for c in contrast for n in _names(c, first=True)} - names
+        words = [stem for _, stem in _content(phrase, skip=names)]
+        simple = not _NOT_A_NOUN_PHRASE.search(phrase)  # then its last word names the measure
+        dense = self._dense(phrase, pool)
+        out = []
+        for op, d in zip(pool, dense, strict=True):
+            score = _lexical(words, op.q, self._local.get(id(op), ""), simple)
+            # Without a model, shared words are all there is: scale them to 0..1.
+            score = score + d if self.embed else score / _LEXICAL_MAX
+            if names and _about_someone_else(op.q.sentence, names, others):
+                score -= _NAME_PENALTY
+            elif others and names & _names(op.q.sentence, first=True):
+                score += _NAME_BONUS  # two companies compared: naming ours tells them apart
+            out.append(float(score))
+        return out
+
+    def local(self, op: Operand) -> str:
+        """The words right next to the operand's number (see `_local_texts`)."""
+        return self._local.get(id(op), "")
+
+    def support(self, phrase: str, op: Operand, other: str = "", clause: bool = False) -> float:
+        """How much of `phrase` the words next to `op` say, 0..1; -1 when they miss a name.
+
+        Names and years that set `phrase` apart from `other` ("Howe" against
+        "Washington", "2010" against "2000") must be next to the number itself: a
+        sentence listing several groups says each one's number beside its name. With
+        `clause`, a number alone in its clause may have its name anywhere in the clause.
+        """
+        local = self.local(op)
+        near = {stem for _, stem in _content(local)}
+        if clause and self._alone_in_clause(op):  # no other number there to claim the clause's words
+            local = f"{local} {op.q.clause}"
+        lowered = local.lower()
+        named = {stem for _, stem in _content(local)}
+        names = _names(phrase, first=True) - _names(other, first=True)
+        years = set(re.findall(r"\b(?:1[5-9]|20)\d\d\b", phrase)) - set(
+            re.findall(r"\b\d{4}\b", other))
+        for name in names:
+            stems = _tokens(name)
+            if not stems or stems[0][1] not in named:
+                return -1.0
+        if any(y not in lowered for y in years):
+            return -1.0
+        words = {stem for _, stem in _content(phrase)}
+        return len(words & near) / len(words) if words else 1.0
+
+    def _alone_in_clause(self, op: Operand) -> bool:
+        key = (op.article_id, op.q.clause_start)
+        if self._clause_counts is None:
+            counts: dict[tuple[str, int], int] = {}
+            for o in self.operands:
+                k = (o.article_id, o.q.clause_start)
+                counts[k] = counts.get(k, 0) + 1
+            self._clause_counts = counts
+        return self._clause_counts.get(key, 0) == 1
+
+    def best(self, phrase: str, pool: Sequence[Operand],
+             prefer: Callable[[Operand], int] | None = None,
+             contrast: Sequence[str] = ()) -> Operand | None:
+        """The operand `phrase` clearly means, or None when no match is confident."""
+        if not pool or not phrase.strip():
+            return None
+        scored = sorted(zip(self.scores(phrase, pool, contrast), range(len(pool)), strict=True),
+                        key=lambda t: (-t[0], t[1]))
+        top_score, top_i = scored[0]
+        floor = MIN_SCORE if self.embed else MIN_SCORE_LEXICAL
+        if top_score < floor:
+            return None
+        top = pool[top_i]
+        # The number, its stated conversion, its change and its earlier level are one
+        # fact: they are not rivals, and the level it reached stands for them all.
+        group = {i for _, i in scored if i == top_i or _related(pool[i], top)}
+        rivals = [s for s, i in scored if i not in group and not _same_value(pool[i], top)]
+        if rivals and top_score - rivals[0] < MIN_MARGIN:
+            return None
+        rank = {i: k for k, (_, i) in enumerate(scored)}
+
+        def key(i: int) -> tuple[bool, int, bool, int]:
+            op = pool[i]
+            changed = op.q.factor is not None or op.q.delta is not None or (
+                op.q.previous is not None)
+            return (op.q.role == "level", prefer(op) if prefer else 0, changed, -rank[i])
+
+        return pool[max(group, key=key)]
+
+    def _dense(self, phrase: str, pool: Sequence[Operand]) -> list[float]:
+        """Cosine to each clause, averaged over the phrase with and without its names.
+
+        Without the names, "Tesco's sales" is matched on "sales"; a clause that merely
+        names Tesco does not win on the name alone (names are weighed separately).
+        """
+        if self.embed is None:
+            return [0.0] * len(pool)
+        if self._vectors is None:
+            self._vectors = _as_rows(self.embed(list(self._clauses)))
+        bare = _strip_names(phrase)
+        queries = [phrase, bare] if bare and bare != phrase else [phrase]
+        sims = (self._vectors @ _as_rows(self.embed(queries)).T).mean(axis=1)
+        return [float(sims[self._clauses[op.q.clause]]) for op in pool]
+
+
+def _strip_names(phrase: str) -> str:
+    names = _names(phrase, first=True)
+    words = [w for w in phrase.split()
+             if re.sub(r"(?:'s|’s|')$", "", w.strip(",.")) not in names]
+    return " ".join(words)
+
+
+def _local_texts(operands: list[Operand]) -> dict[int, str]:
+    """The words around each number, up to a comma, "and"/"while" or another number.
+
+    Two numbers in one clause ("2,900 stores in Britain and 1,100 stores in central
+    Europe"; "net profit rose 34% to 40.3 billion yuan, while revenue climbed to 777
+    billion yuan") share a clause embedding; the words next to each tell them apart.
+    A number's own change or stated conversion does not cut its window.
+    """
+    by_sentence: dict[tuple[str, int], list[Operand]] = {}
+    for op in operands:
+        by_sentence.setdefault((op.article_id, op.q.sentence_start), []).append(op)
+    out: dict[int, str] = {}
+    for ops in by_sentence.values():
+        ops.sort(key=lambda o: o.q.start)
+        for k, op in enumerate(ops):
+            q = op.q
+            base = q.sentence_start
+            lo = max([q.clause_start] + [o.q.end for o in ops[:k]
+                                         if o.q.end <= q.start and not _related(o, op)])
+            hi = min([q.clause_end] + [o.q.start for o in ops[k + 1:]
+                                       if o.q.start >= q.end and not _related(o, op)])
+            cuts = [m.end() + base for m in _BREAK.finditer(q.sentence, lo - base,
+                                                            q.start - base)]
+            lo = max([lo, *cuts])
+            after = _BREAK.search(q.sentence, q.end - base, max(q.end, hi) - base)
+            hi = after.start() + base if after else hi
+            lo, hi = max(lo, base), min(max(hi, q.end), q.sentence_end)
+            out[id(op)] = q.sentence[lo - base:hi - base]
+    return out
+
+
+def _related(a: Operand, b: Operand) -> bool:
+    """One states b's conversion, change or earlier level: they belong together."""
+    if a.same_item(b) or _earlier_level(a, b):
+        return True
+    return (a.article_id == b.article_id and a.q.sentence_start == b.q.sentence_start
+            and ((a.q.role == "change" and a.q.text in b.q.change_text)
+                 or (b.q.role == "change" and b.q.text in a.q.change_text)))
+
+
+def _as_rows(x: np.ndarray) -> np.ndarray:
+    rows = np.asarray(x, dtype=np.float32)
+    if rows.ndim == 1:
+        rows = rows[None, :]
+    norms = np.linalg.norm(rows, axis=1, keepdims=True)
+    return rows / np.where(norms == 0, 1, norms)
+
+
+def _earlier_level(a: Operand, b: Operand) -> bool:
+    """ "€18.4 billion, up from €16.4 billion": the earlier level is not a rival."""
+    return (a.article_id == b.article_id and a.q.sentence_start == b.q.sentence_start
+            and (b.q.previous == a.q.value or a.q.previous == b.q.value))
+
+
+def _about_someone_else(sentence: str, names: set[str], others: set[str]) -> bool:
+    """The sentence names another company (or the question's other one) and not ours."""
+    found = _names(sentence, first=True)
+    if names & found:
+        return False
+    return bool(_org_names(sentence) - names) or bool(others & found)
+
+
+def _org_names(sentence: str) -> set[str]:
+    """Names written as companies: "Tencent Holdings Ltd.", "Sainsbury's", "rival Aldi"."""
+    out: set[str] = set()
+    for m in _ORG.finditer(sentence):
+        name = m.group("name") or m.group("rival") or ""
+        out.update(w for w in name.split() if w[:1].isupper())
+    return out
+
+
+def _same_value(a: Operand, b: Operand) -> bool:
+    """Two mentions of one number (a repeated figure) are not rivals."""
+    return a.q.unit == b.q.unit and abs(a.q.value - b.q.value) <= 1e-9 * max(1.0, abs(a.q.value))
+
+
+def _lexical(words: list[str], q: Quantity, local: str, simple: bool) -> float:
+    """Shared words: in the sentence, next to the number, as whole terms, and clashes.
+
+    "quarterly sales" as a term in the clause counts more than the two words apart;
+    "Online sales" when the phrase says only "sales" names a different measure.
+    """
+    if not words:
+        return 0.0
+    wanted = set(words)
+    sentence = {stem for _, stem in _content(q.sentence)}
+    near = {stem for _, stem in _content(local)}
+    clause = _tokens(q.clause)
+    stems = [stem for word, stem in clause if _is_content(word)]
+    score = _SENTENCE_WEIGHT * len(wanted & sentence) / len(wanted)
+    score += _CLAUSE_WEIGHT * len(wanted & set(stems)) / len(wanted)
+    score += _LOCAL_WEIGHT * len(wanted & near) / len(wanted)
+    pairs = set(pairwise(words))
+    if pairs:
+        score += _TERM_WEIGHT * len(pairs & set(pairwise(stems))) / len(pairs)
+    heads = [i for i, (_, stem) in enumerate(clause) if stem == words[-1]]
+    if simple and heads and all(_foreign_modifier(clause[i - 1] if i else None, wanted)
+                                for i in heads):
+        score -= _MODIFIER_PENALTY
+    return score
+
+
+def _foreign_modifier(token: tuple[str, str] | None, wanted: set[str]) -> bool:
+    if token is None:
+        return False
+    word, stem = token
+    return _is_content(word) and stem not in wanted and word not in _NEUTRAL
+
+
+def _tokens(text: str) -> list[tuple[str, str]]:
+    """(word, crude stem) pairs; the stem is the first five letters, plural s dropped."""
+    words = re.findall(r"[a-z][a-z\-]*", text.lower().replace("’", "'"))
+    return [(w, (w[:-1] if w.endswith("s") and len(w) > 3 else w)[:5]) for w in words]
+
+
+def _is_content(word: str) -> bool:
+    return len(word) > 2 and word not in _STOP
+
+
+def _content(text: str, skip: set[str] | frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+    """Content words in order, names (left to `_names`) skipped."""
+    lowered = {s.lower() for s in skip}
+    return [(w, s) for w, s in _tokens(text) if _is_content(w) and w not in lowered]
+
+
+def _names(text: str, first: bool) -> set[str]:
+    """Capitalised words (company names, acronyms); a sentence's first word is not one."""
+    out = set()
+    for k, m in enumerate(re.finditer(r"[A-Za-z][\w&.-]*", text)):
+        word = m.group(0).rstrip(".")
+        if not word[0].isupper() or (k == 0 and not first):
+            continue
+        if word.lower() in _NOT_NAMES or word.upper() in _ACRONYMS:
+            continue
+        out.add(re.sub(r"(?:'s|’s)$", "", word))
+    return out

@@ -1,0 +1,53 @@
+"""Per-period amounts: a total spread over its years, a quarter or month scaled up to a year."""
+
+from __future__ import annotations
+
+from index.quantities.patterns import TIME_UNITS
+from qa.figures.calc import Calc
+from qa.figures.intent import Intent
+from qa.figures.operand_pool import amounts, prefer_currency, years_of
+from qa.figures.operands import Matcher, Operand
+from qa.figures.text import (
+    amount,
+    count_words,
+    currency_word,
+    label_text,
+    plain,
+)
+
+
+def per_period(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
+    """ "Per year": spread a total stated over a longer period evenly."""
+    op = m.best(intent.phrases[0], amounts(ops, measure=intent.measure),
+                prefer_currency(intent.currency))
+    target = 1 / TIME_UNITS[intent.period]
+    years = years_of(op.q) if op else None
+    if op is None or years is None or years <= target * 1.0001:
+        return None
+    divisor = years / target
+    q = op.q
+    formula = f"{q.text} / {count_words(divisor, intent.period)}"
+    calc = Calc(label=label_text(f"{intent.phrases[0]} per {intent.period}"),
+                 value=q.value / divisor, unit=q.unit, formula=formula, inputs=[(op, 1)])
+    if q.equiv_value is not None and q.equiv_unit and q.equiv_unit != intent.currency:
+        calc.extra = (f"in {currency_word(q.equiv_unit)}: {q.equiv_text} / {plain(divisor)}"
+                      f" = {amount(q.equiv_value / divisor, q.equiv_unit)}")
+    return calc
+
+
+def annualised(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
+    """ "Annualised": scale a quarter's or month's amount up to a year."""
+    op = m.best(intent.phrases[0], amounts(ops, measure=intent.measure),
+                prefer_currency(intent.currency))
+    years = years_of(op.q) if op else None
+    if op is None or op.q.role != "level" or years is None or years >= 0.9999:
+        return None
+    times = 1 / years
+    q = op.q
+    per = f"in {count_words(q.period_count, q.period_unit)}" if q.period_count != 1 else \
+        f"a {q.period_unit}"
+    calc = Calc(label=label_text(f"{intent.phrases[0]}, annualised"), value=q.value * times,
+                 unit=q.unit, formula=f"{q.text} {per} × {plain(times)}", inputs=[(op, 1)])
+    calc.notes.append(f"This assumes the rest of the year runs at the rate stated "
+                      f"({q.period_text}).")
+    return calc
