@@ -16,6 +16,9 @@ class Quote(BaseModel):
     start: int
     end: int
     score: float
+    lead_start: int | None = Field(default=None, description="where the sentence the quote leads with starts "
+                                   "(inside start..end); for quote 1, the sentence that answers")
+    lead_end: int | None = None
 
 
 class FigureInput(BaseModel):
@@ -39,6 +42,7 @@ class Figure(BaseModel):
     inputs: list[FigureInput]
     approximate: bool = False
     note: str = ""
+    kind: str = Field(default="", description="the operation: change, before, share, ratio, convert, ...")
 
 
 class Answer(BaseModel):
@@ -47,8 +51,14 @@ class Answer(BaseModel):
     question: str
     answer: str
     abstained: bool
+    resolved_question: str = Field(default="", description="the question as read with the conversation's "
+                                   "earlier turns; equal to `question` when it stands alone")
     quotes: list[Quote] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
+
+    def model_post_init(self, _context: object) -> None:
+        if not self.resolved_question:
+            self.resolved_question = self.question
 
     def to_json(self) -> str:
         """One JSON object on one line, the contract of `newsqa ask --json`."""

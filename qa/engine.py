@@ -112,14 +112,19 @@ class Engine:
         """Nothing to release yet beyond memory; kept for the bot's post_shutdown."""
 
     def ask(
-        self, question: str, top_k: int | None = None, mode: RetrievalMode | None = None
+        self, question: str, top_k: int | None = None, mode: RetrievalMode | None = None,
+        focus: str | None = None,
     ) -> Answer:
-        """Answer one question with quotes, figures, or a plain abstention."""
+        """Answer one question with quotes, figures, or a plain abstention.
+
+        `focus`, an article id (a conversation's article in focus), ranks that article's
+        passages first unless the question names another article.
+        """
         query = self.check_question(question)
         state = self._state
         k = top_k or self.qa_cfg.top_k
         qvec = self.embedder.encode([query])[0]
-        hits = state.retriever.search(query, max(k * 3, 10), mode=mode, qvec=qvec)
+        hits = state.retriever.search(query, max(k * 3, 10), mode=mode, qvec=qvec, focus=focus)
         figures = []
         if hits and hits[0].dense >= FIGURE_MIN_COSINE and asks_for_figure(query):
             texts = {h.chunk.article_id: state.snapshot.articles[h.chunk.article_id].text for h in hits}

@@ -66,9 +66,10 @@ class Retriever:
 
     def search(
         self, question: str, k: int, mode: RetrievalMode | None = None,
-        qvec: np.ndarray | None = None,
+        qvec: np.ndarray | None = None, focus: str | None = None,
     ) -> list[Hit]:
-        """The best `k` chunks for a question, best first."""
+        """The best `k` chunks for a question, best first; the articles the question names
+        lead, or else the article in `focus` (a conversation's), when it is indexed."""
         mode = mode or self.cfg.mode
         if not len(self.ids):
             return []
@@ -85,6 +86,8 @@ class Retriever:
         else:
             fused = self._rank_fusion(dense, lexical)
         named = named_articles(question, self.snapshot.articles)
+        if not named and focus in self.snapshot.articles:
+            named = {focus}
         cterms = coverage_terms(question)
         best = sorted(fused, key=lambda r: (self._article(r) not in named, -fused[r]))
         if mode == "hybrid":
