@@ -15,9 +15,11 @@ WORKDIR /app
 COPY pyproject.toml constraints.txt README.md ./
 COPY index ./index
 COPY qa ./qa
+COPY measure ./measure
 COPY bot ./bot
 # CPU torch first, from its CPU wheel index, so no CUDA wheels are pulled.
-RUN pip install --extra-index-url "$TORCH_INDEX_URL" -c constraints.txt . \
+# The milvus extra too, so one image serves the default and the `scale` profile.
+RUN pip install --extra-index-url "$TORCH_INDEX_URL" -c constraints.txt ".[milvus]" \
     && useradd --create-home --uid 1000 newsqa \
     && mkdir -p /app/corpus /app/data \
     && chown -R newsqa /app/data /app/corpus

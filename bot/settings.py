@@ -13,9 +13,10 @@ from typing import Annotated
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from index.config import DEFAULT_MODEL, ChunkConfig, IndexConfig
+from index.config import DEFAULT_MILVUS_URI, DEFAULT_MODEL, ChunkConfig, IndexConfig, StoreKind, check_milvus_uri
 from index.errors import NewsqaError
-from qa.config import QAConfig, RetrievalMode
+from qa.config import Abstention, QAConfig, RetrievalMode
+from qa.conversation.history import Conversation
 
 # Questions about the seed article (corpus/alibaba-two-speed-economy.txt).
 SEED_EXAMPLES = (
@@ -37,7 +38,13 @@ class Settings(BaseSettings):
     model: str = Field(DEFAULT_MODEL, description="sentence-transformers model name or path")
     top_k: int = Field(3, ge=1, le=20, description="quotes in an answer")
     mode: RetrievalMode = Field("hybrid", description="retrieval: hybrid, dense or bm25")
+    abstention: Abstention = Field("fitted", description="deciding the articles don't say: fitted or stairs")
     max_article_bytes: int = Field(5_000_000, ge=1, description="larger article files are refused")
+    store: StoreKind = Field("faiss", description="vector store an update writes: faiss or milvus")
+    milvus_uri: str = Field(DEFAULT_MILVUS_URI, description="Milvus Lite path (*.db) or server URL")
+    near_duplicate_threshold: float = Field(
+        0.8, ge=0.0, le=1.0, description="shingle similarity past which an added article is a copy (0: off)"
+    )
 
     telegram_bot_token: SecretStr | None = Field(
         None, validation_alias="TELEGRAM_BOT_TOKEN", description="the bot's token from BotFather"
@@ -60,6 +67,14 @@ class Settings(BaseSettings):
         description="questions /start suggests, for the articles you index ('|'-separated)",
     )
     rate_limit_per_minute: int = Field(20, ge=1, description="questions per user per minute")
+    conversation_idle_minutes: float = Field(
+        30.0, ge=0, description="a conversation's turns are forgotten after this many idle minutes (0: never)"
+    )
+    conversation_turns: int = Field(4, ge=1, le=20, description="earlier turns a follow-up may lean on")
+    chat_state_file: Path | None = Field(
+        None, description="where the Telegram bot keeps conversations across restarts "
+                          "(default: telegram_state.pickle beside the index folder)"
+    )
     allow_private_urls: bool = Field(False, description="let `add` fetch loopback/private URLs")
 
     @field_validator("examples", mode="before")
@@ -69,6 +84,11 @@ class Settings(BaseSettings):
         if isinstance(v, str):
             return _json_list(v) if v.strip().startswith("[") else [q.strip() for q in v.split("|") if q.strip()]
         return v
+
+    @field_validator("milvus_uri")
+    @classmethod
+    def _check_milvus_uri(cls, v: str) -> str:
+        return check_milvus_uri(v)
 
     @field_validator("allowed_ids", "admin_ids", mode="before")
     @classmethod
@@ -89,10 +109,20 @@ class Settings(BaseSettings):
             model=self.model,
             chunking=ChunkConfig(),
             max_article_bytes=self.max_article_bytes,
+            store=self.store,
+            milvus_uri=self.milvus_uri,
+            near_duplicate_threshold=self.near_duplicate_threshold,
         )
 
+    def new_conversation(self) -> Conversation:
+        """An empty conversation bounded and timed by these settings."""
+        return Conversation(max_turns=self.conversation_turns, idle_seconds=self.conversation_idle_minutes * 60)
+
+    def chat_state_path(self) -> Path:
+        return self.chat_state_file or Path(self.index_dir).parent / "telegram_state.pickle"
+
     def qa_config(self) -> QAConfig:
-        return QAConfig(top_k=self.top_k, mode=self.mode)
+        return QAConfig(top_k=self.top_k, mode=self.mode, abstention=self.abstention)
 
 
 def _json_list(text: str) -> object:

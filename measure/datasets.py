@@ -22,19 +22,23 @@ from index.article import Article
 from index.errors import ArticleError, NewsqaError
 from index.intake.loading import make_article
 
-DatasetName = Literal["squad", "tatqa", "drop", "finqa"]
-DATASETS: tuple[DatasetName, ...] = ("squad", "tatqa", "drop", "finqa")
-RETRIEVAL_SETS: tuple[DatasetName, ...] = ("squad", "tatqa")
+DatasetName = Literal["squad", "squad2", "tatqa", "drop", "finqa"]
+DATASETS: tuple[DatasetName, ...] = ("squad", "squad2", "tatqa", "drop", "finqa")
+RETRIEVAL_SETS: tuple[DatasetName, ...] = ("squad", "squad2", "tatqa")
 ARITHMETIC_SETS: tuple[DatasetName, ...] = ("drop", "finqa")
 FILES: dict[str, str] = {
     "squad": "squad_dev.jsonl.gz",
+    "squad2": "squad2_dev.jsonl.gz",
     "tatqa": "tatqa_text.jsonl.gz",
     "drop": "drop_numeric_dev.jsonl.gz",
     "finqa": "finqa_text_only.jsonl.gz",
 }
 # Splits each file holds; the first is the default. Test splits are measured, never tuned on.
+# SQuAD's dev files are split by article title (`title_half`): scorers are fitted and
+# thresholds chosen on "tune", figures reported on "report"; "dev" is the whole file.
 SPLITS: dict[str, tuple[str, ...]] = {
-    "squad": ("dev",),
+    "squad": ("report", "tune", "dev"),
+    "squad2": ("report", "tune", "dev"),
     "tatqa": ("dev", "test", "all"),
     "drop": ("dev",),
     "finqa": ("dev", "test", "train", "all"),
@@ -48,6 +52,8 @@ class RetrievalQuestion:
     id: str
     question: str
     answers: tuple[str, ...]
+    answerable: bool = True  # False: the articles do not hold the answer (SQuAD 2.0)
+    title: str = ""  # the article it was written on, where the set says
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,7 @@ class ArithmeticQuestion:
     question: str
     answers: tuple[float, ...]
     article_id: str
+    operation: str = ""  # the operation the set's own program or derivation names (`operation_kind`)
 
 
 @dataclass(frozen=True)
@@ -157,19 +164,52 @@ def squad_paragraphs(data_dir: Path) -> list[tuple[str, str]]:
     return out
 
 
+def title_half(title: str) -> str:
+    """ "tune" or "report": a fixed half of the articles, by a hash of the title."""
+    return "tune" if hashlib.sha256(title.encode("utf-8")).digest()[0] % 2 == 0 else "report"
+
+
+def _squad_sources(rows: list[dict]) -> dict[str, Source]:
+    """One article per title, its unique paragraphs (in file order) separated by blank lines."""
+    by_title: dict[str, list[str]] = {}
+    for row in rows:
+        paragraphs = by_title.setdefault(row["title"].replace("_", " "), [])
+        if row["context"] not in paragraphs:
+            paragraphs.append(row["context"])
+    return {_slug(t): Source(_slug(t), t, "\n\n".join(ps)) for t, ps in by_title.items()}
+
+
+def _answer_texts(row: dict) -> tuple[str, ...]:
+    answers = row.get("answers") or {}
+    texts = answers.get("text", []) if isinstance(answers, dict) else [a.get("text", "") for a in answers]
+    return tuple(dict.fromkeys(t for t in texts if t))
+
+
 def load_squad(data_dir: Path, split: str | None = None) -> RetrievalSet:
-    """SQuAD v1.1 dev: one article per title, its unique paragraphs separated by blank lines."""
+    """SQuAD v1.1 dev: every article indexed; the split picks the questions by title half."""
     split = _check_split("squad", split)
     rows = list(read_rows(data_dir, "squad"))
-    by_title: dict[str, list[str]] = {}
-    for title, paragraph in squad_paragraphs(data_dir):
-        by_title.setdefault(title, []).append(paragraph)
-    sources = {_slug(t): Source(_slug(t), t, "\n\n".join(ps)) for t, ps in by_title.items()}
     questions = [
-        RetrievalQuestion(str(r["id"]), r["question"], tuple(dict.fromkeys(r["answers"]["text"])))
-        for r in rows
+        RetrievalQuestion(str(r["id"]), r["question"], _answer_texts(r), title=r["title"].replace("_", " "))
+        for r in rows if split == "dev" or title_half(r["title"]) == split
     ]
-    return RetrievalSet("squad", split, sources, questions)
+    return RetrievalSet("squad", split, _squad_sources(rows), questions)
+
+
+def load_squad2(data_dir: Path, split: str | None = None) -> RetrievalSet:
+    """SQuAD 2.0 dev: answerable and unanswerable questions over the same paragraphs.
+
+    The unanswerable ones were written to look answerable from their paragraph: the
+    abstention benchmark. Every article is indexed; the split picks questions by title.
+    """
+    split = _check_split("squad2", split)
+    rows = list(read_rows(data_dir, "squad2"))
+    questions = [
+        RetrievalQuestion(str(r["id"]), r["question"], _answer_texts(r), not r.get("is_impossible"),
+                          r["title"].replace("_", " "))
+        for r in rows if split == "dev" or title_half(r["title"]) == split
+    ]
+    return RetrievalSet("squad2", split, _squad_sources(rows), questions)
 
 
 def load_tatqa(data_dir: Path, split: str | None = None) -> RetrievalSet:
@@ -211,22 +251,60 @@ def _number(value: object) -> float | None:
     return None
 
 
+def operation_kind(program: str) -> str:
+    """The operation a FinQA program ("subtract(8.05, 6.91), divide(#0, 6.91)") or a TAT-QA
+    derivation ("(464,888-547,000)/547,000") names, in the figures' own kinds."""
+    if not program:
+        return ""
+    ops = re.findall(r"\b(add|subtract|multiply|divide|greater|exp)\(", program)
+    if not ops:  # a TAT-QA derivation: arithmetic written out
+        text = program.replace(" ", "")
+        if re.search(r"\)/\d[\d,.]*$", text) and "+" in text:
+            return "average"
+        if re.search(r"-.*\)/|-.*\)\)\*100", text):
+            return "change"
+        if "+" in text:
+            return "sum"
+        if "*" in text and "/" in text:
+            return "other"
+        if "/" in text:
+            return "share or ratio"
+        if "-" in text:
+            return "difference"
+        return "other"
+    if ops == ["subtract", "divide"] or ops == ["subtract", "divide", "multiply"]:
+        return "change"
+    if ops[-1] == "divide" and set(ops[:-1]) == {"add"}:
+        return "average"
+    if set(ops) == {"add"}:
+        return "sum"
+    if ops == ["divide"]:
+        return "share or ratio"
+    if ops == ["subtract"]:
+        return "difference"
+    if "multiply" in ops:
+        return "product"
+    return "other"
+
+
 def _passage_sets(
-    name: str, split: str, rows: list[dict], body_of: str, answers_of: str
+    name: str, split: str, rows: list[dict], body_of: str, answers_of: str, operation_of: str = "",
+    joiner: str = " ",
 ) -> ArithmeticSet:
     sources: dict[str, Source] = {}
     questions = []
     for r in rows:
         if not _in_split(r, split):
             continue
-        body = r[body_of] if isinstance(r[body_of], str) else " ".join(r[body_of])
+        body = r[body_of] if isinstance(r[body_of], str) else joiner.join(r[body_of])
         key = f"{name}-{_digest(body)}"
         sources.setdefault(key, Source(key, "", body))
         raw = r.get(answers_of)
         values = raw if isinstance(raw, list) else [raw]
         answers = tuple(dict.fromkeys(v for v in (_number(x) for x in values) if v is not None))
         if answers:
-            questions.append(ArithmeticQuestion(str(r["id"]), r["question"], answers, key))
+            questions.append(ArithmeticQuestion(str(r["id"]), r["question"], answers, key,
+                                                operation_kind(str(r.get(operation_of) or ""))))
     used = {q.article_id for q in questions}
     return ArithmeticSet(name, split, {k: v for k, v in sources.items() if k in used}, questions)
 
@@ -242,11 +320,18 @@ def load_finqa(data_dir: Path, split: str | None = None) -> ArithmeticSet:
     """FinQA's prose-only questions with a numeric answer (yes/no ones are left out)."""
     split = _check_split("finqa", split)
     rows = list(read_rows(data_dir, "finqa"))
-    return _passage_sets("finqa", split, rows, "context", "answer")
+    return _passage_sets("finqa", split, rows, "context", "answer", "program")
+
+
+def load_tatqa_arithmetic(data_dir: Path, split: str | None = None) -> ArithmeticSet:
+    """TAT-QA's arithmetic rows (a number and its derivation), each over its own report's prose."""
+    split = _check_split("tatqa", split)
+    rows = [r for r in read_rows(data_dir, "tatqa") if r.get("answer_type") == "arithmetic"]
+    return _passage_sets("tatqa", split, rows, "context", "answer", "derivation", joiner="\n\n")
 
 
 def load_dataset(name: str, data_dir: Path, split: str | None = None) -> RetrievalSet | ArithmeticSet:
-    loaders = {"squad": load_squad, "tatqa": load_tatqa, "drop": load_drop, "finqa": load_finqa}
+    loaders = {"squad": load_squad, "squad2": load_squad2, "tatqa": load_tatqa, "drop": load_drop, "finqa": load_finqa}
     if name not in loaders:
         raise NewsqaError(f"unknown data set {name!r}; choose from {', '.join(DATASETS)}")
     return loaders[name](Path(data_dir), split)

@@ -55,6 +55,8 @@ class Answer(BaseModel):
                                    "earlier turns; equal to `question` when it stands alone")
     quotes: list[Quote] = Field(default_factory=list)
     figures: list[Figure] = Field(default_factory=list)
+    closest: Quote | None = Field(default=None, description="when abstaining: the passage closest to the "
+                                  "question, shown as the closest, never as an answer")
 
     def model_post_init(self, _context: object) -> None:
         if not self.resolved_question:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 
 from index.article import Article
 from qa.answer import Answer, Figure, Quote
+from qa.lead.features import Candidate
+from qa.lead.reading import Reading
 from qa.retrieval.retrieve import Hit
 
 _TITLE_CHARS = 90
@@ -38,6 +41,82 @@ def select_quotes(hits: Sequence[Hit], articles: dict[str, Article], k: int,
     return chosen
 
 
+# A further passage is shown only when its best sentence is nearly as likely to answer
+# as the lead's: it supports the same answer or answers another part. Chosen on the
+# tuning half of SQuAD dev (measure/fit_lead.py); no padding up to k.
+SUPPORT_RATIO = 0.2
+
+
+def lead_quotes(reading: Reading, figures: list[Figure], articles: dict[str, Article], k: int,
+                max_chars: int = 450, support_ratio: float = SUPPORT_RATIO) -> list[Quote]:
+    """Quote 1 is the passage holding the lead (for a figure, the sentence stating its
+    first input), with the lead marked; further passages only when they support it."""
+    if not reading.candidates:
+        return []
+    lead = list(reading.lead)
+    if figures:
+        lead = _input_sentences(reading, figures) or lead
+    first = _quote(lead, articles, max_chars)
+    quotes = [first]
+    p_lead = max(float(reading.probabilities[reading.candidates.index(c)]) for c in lead)
+    held = {(i.article_id, i.start) for f in figures for i in f.inputs if i.start is not None}
+    for cand, p in reading.best_per_passage():
+        if len(quotes) >= k:
+            break
+        c = cand.hit.chunk
+        if any(_overlap(q, c.article_id, c.start, c.end) for q in quotes):
+            continue
+        states_input = any(a == c.article_id and c.start <= s < c.end for a, s in held)
+        if p >= support_ratio * p_lead or states_input:
+            quotes.append(_quote([cand], articles, max_chars))
+    return quotes
+
+
+def _input_sentences(reading: Reading, figures: list[Figure]) -> list[Candidate]:
+    """The candidate sentence stating a figure's first quoted input, if retrieved."""
+    for i in figures[0].inputs:
+        for c in reading.candidates:
+            s = c.sentence
+            if i.start is not None and s.article_id == i.article_id and s.start <= i.start < s.end:
+                return [c]
+    return []
+
+
+def _quote(lead: list[Candidate], articles: dict[str, Article], max_chars: int) -> Quote:
+    """The passage holding `lead` (its chunk, widened to hold every lead sentence)."""
+    c = lead[0].hit.chunk
+    a = articles[c.article_id]
+    lead_start = min(x.sentence.start for x in lead)
+    lead_end = max(x.sentence.end for x in lead)
+    start, end = min(c.start, lead_start), max(c.end, lead_end)
+    if end - start > max(max_chars, lead_end - lead_start):
+        start, end = lead_start, lead_end
+    return Quote(text=a.text[start:end], article_id=c.article_id, title=a.title, author=a.author,
+                 date=a.date, start=start, end=end, score=round(lead[0].hit.dense, 4),
+                 lead_start=lead_start, lead_end=lead_end)
+
+
+def lead_parts(q: Quote) -> tuple[str, str, str]:
+    """The quote's text before its lead, the lead, and the text after it."""
+    if q.lead_start is None or q.lead_end is None:
+        return "", q.text, ""
+    a, b = q.lead_start - q.start, q.lead_end - q.start
+    return q.text[:a], q.text[a:b], q.text[b:]
+
+
+def short_citation(q: Quote) -> str:
+    """`Title · Author · date`, for a phone."""
+    title = q.title if len(q.title) <= _TITLE_CHARS else q.title[: _TITLE_CHARS - 1].rstrip() + "…"
+    return " · ".join(x for x in (title, q.author, q.date) if x)
+
+
+def lead_text(q: Quote) -> str:
+    """The sentence a quote leads with (the whole quote when none is marked)."""
+    if q.lead_start is None or q.lead_end is None:
+        return q.text
+    return q.text[q.lead_start - q.start:q.lead_end - q.start]
+
+
 def _overlap(q: Quote, article_id: str, start: int, end: int) -> bool:
     if q.article_id != article_id:
         return False
@@ -57,16 +136,86 @@ def compose(
     figures: list[Figure],
     describe: Callable[[Figure], str],
 ) -> Answer:
-    """Figures first (they answer directly), then the best passage, then support."""
-    parts = [describe(f) for f in figures]
-    for i, q in enumerate(quotes):
-        lead = "" if i == 0 else "Also: "
-        parts.append(f"{lead}“{q.text}”\n— {citation(q)}")
+    """The lead sentence first (it answers), cited; then the figures; then support."""
+    parts = []
+    if quotes:
+        parts.append(f"{lead_text(quotes[0])}\n— {citation(quotes[0])}")
+    parts += [describe(f) for f in figures]
+    for q in quotes[1:]:
+        parts.append(f"Also: “{lead_text(q)}”\n— {citation(q)}")
     return Answer(question=question, answer="\n\n".join(parts), abstained=False,
                   quotes=quotes, figures=figures)
 
 
-def abstain(question: str) -> Answer:
-    """Say plainly that the articles do not hold the answer; quote nothing."""
-    text = "The articles don't say: nothing in the indexed articles answers this question."
-    return Answer(question=question, answer=text, abstained=True)
+# The closest passage is offered, labelled so, only when it is on the question's topic.
+CLOSEST_MIN_COSINE = 0.35
+
+
+def abstain(question: str, query: str = "", reading: Reading | None = None,
+            articles: dict[str, Article] | None = None) -> Answer:
+    """Say plainly what the articles do not say; quote nothing as an answer. The closest
+    passage, when on topic, goes in `closest`, never in `quotes`."""
+    text = f"The articles don't say {what_was_asked(query or question)}."
+    closest = None
+    if reading is not None and reading.lead and articles is not None:
+        best = reading.lead[0]
+        if best.hit.dense >= CLOSEST_MIN_COSINE:
+            closest = _quote([best], articles, 450)
+    return Answer(question=question, answer=text, abstained=True, closest=closest)
+
+
+_AUX = r"is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may"
+_WH = r"what|who|whom|whose|when|where|why|which|how(?:\s+(?:much|many|long|far|old|often|fast|big|large))?"
+_ASKED = re.compile(rf"(?is)^\s*(?P<wh>(?:{_WH})(?:\s+[a-z-]+)??)\s+(?P<aux>{_AUX})\s+(?P<rest>.+?)[\s?.!]*$")
+_IRREGULAR = {"say": "said", "make": "made", "take": "took", "give": "gave", "get": "got", "go": "went",
+              "win": "won", "lose": "lost", "pay": "paid", "spend": "spent", "buy": "bought", "sell": "sold",
+              "find": "found", "tell": "told", "think": "thought", "put": "put", "cut": "cut", "set": "set",
+              "leave": "left", "bring": "brought", "become": "became", "begin": "began", "hold": "held",
+              "rise": "rose", "fall": "fell", "grow": "grew", "know": "knew", "see": "saw", "lead": "led",
+              "raise": "raised", "come": "came", "run": "ran", "build": "built", "send": "sent", "keep": "kept",
+              "choose": "chose", "hire": "hired", "meet": "met", "write": "wrote", "drive": "drove",
+              "feel": "felt", "sink": "sank", "shrink": "shrank", "forecast": "forecast"}
+
+
+def what_was_asked(question: str) -> str:
+    """The question as the object of "the articles don't say": "What is X's price?" ->
+    "what X's price is"; "How much did X report?" -> "how much X reported"; otherwise the
+    question quoted."""
+    q = " ".join(question.split())
+    m = _ASKED.match(q)
+    if m is None:
+        if re.match(rf"(?i)^(?:{_WH})\b", q):  # "Who won the cup?": the subject is asked
+            return q[0].lower() + q[1:].rstrip("?. ")
+        return f"“{q.rstrip('?')}”" if q else "that"
+    wh, aux, rest = m.group("wh"), m.group("aux").lower(), m.group("rest")
+    wh = wh[0].lower() + wh[1:]
+    if aux in ("do", "does", "did"):
+        words = rest.split()
+        verb_at = _verb_position(words)
+        if verb_at is None:
+            return f"“{q.rstrip('?')}”"
+        verb = words[verb_at].lower()
+        words[verb_at] = _past(verb) if aux == "did" else (verb + "s" if aux == "does" else verb)
+        return f"{wh} {' '.join(words)}"
+    if re.match(r"(?i)^(?:what|who|which)$", m.group("wh").split()[0]) and len(m.group("wh").split()) == 1:
+        return f"{wh} {rest} {aux}"
+    return f"{wh} {rest} {aux}" if " " not in rest or aux in ("is", "are", "was", "were") else f"{wh} {aux} {rest}"
+
+
+def _verb_position(words: list[str]) -> int | None:
+    """Where the main verb sits after "did/does SUBJECT": the first lower-case word after a
+    capitalised or possessive subject, or the second word."""
+    for i, w in enumerate(words[1:], start=1):
+        if w[:1].islower() and not w.endswith("'s") and w.lower() not in {"the", "a", "an", "of", "its", "their"}:
+            return i
+    return None
+
+
+def _past(verb: str) -> str:
+    if verb in _IRREGULAR:
+        return _IRREGULAR[verb]
+    if verb.endswith("e"):
+        return verb + "d"
+    if re.search(r"[^aeiou]y$", verb):
+        return verb[:-1] + "ied"
+    return verb + "ed"

@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
+Abstention = Literal["fitted", "stairs"]
 Fusion = Literal["score", "rrf"]
 
 
@@ -47,8 +48,15 @@ class QAConfig(BaseModel):
         description="share of its IDF weight a question word no article uses keeps in coverage",
     )
     max_quote_chars: int = Field(
-        800, ge=0,
+        450, ge=0,
         description="a quote widens to take in an overlapping passage that ranked among the "
                     "best, up to this many characters (0: never)",
     )
     max_question_chars: int = Field(2000, ge=10, description="longer questions are refused")
+    lead: bool = Field(True, description="answers lead with the sentence that answers, in its passage; "
+                                         "false: the best passages as retrieved")
+    abstention: Abstention = Field(
+        "fitted",
+        description="how to decide the articles do not answer: 'fitted', the logistic scorer of "
+                    "qa/lead/fitted/answerable.json; 'stairs', the older coverage/cosine thresholds",
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,8 +13,9 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("NO_PROXY", "127.0.0.1,localhost")
 
-from index.config import IndexConfig
+from index.config import IndexConfig, StoreKind
 from index.embedder import Embedder, get_embedder
+from index.store.milvus_store import release
 from index.update.build import update_index
 from qa.config import QAConfig
 from qa.engine import Engine
@@ -21,6 +23,8 @@ from qa.engine import Engine
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "corpus" / "alibaba-two-speed-economy.txt"
 SHARED_EVAL = ROOT.parent / "shared" / "eval" / "seed_article.jsonl"
+# Both vector stores, each on the real thing: FAISS files and Milvus Lite (from PyPI).
+STORES: tuple[StoreKind, ...] = ("faiss", "milvus")
 
 
 def seed_questions(kind: str | None = None) -> list[dict]:
@@ -60,3 +64,33 @@ def fresh_cfg(tmp_path: Path) -> IndexConfig:
     """An empty corpus and index of a test's own."""
     (tmp_path / "corpus").mkdir()
     return IndexConfig(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+
+
+def on_store(cfg: IndexConfig, store: StoreKind, folder: Path) -> IndexConfig:
+    """`cfg` writing to `store`; a Milvus Lite database of its own in `folder`."""
+    return cfg.model_copy(update={"store": store, "milvus_uri": str(folder / "milvus.db")})
+
+
+@pytest.fixture(params=STORES)
+def store_kind(request: pytest.FixtureRequest) -> StoreKind:
+    return request.param
+
+
+@pytest.fixture
+def store_cfg(fresh_cfg: IndexConfig, store_kind: StoreKind, tmp_path: Path) -> Iterator[IndexConfig]:
+    """An empty corpus and index of a test's own, on each store in turn."""
+    cfg = on_store(fresh_cfg, store_kind, tmp_path)
+    yield cfg
+    release(cfg.milvus_uri)
+
+
+@pytest.fixture(scope="session", params=STORES)
+def seed_store_cfg(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+                   embedder: Embedder) -> Iterator[IndexConfig]:
+    """The seed article's index on each store, built once per test run."""
+    root = tmp_path_factory.mktemp(f"seed-{request.param}")
+    cfg = on_store(IndexConfig(corpus_dir=make_corpus(root / "corpus", SEED), index_dir=root / "index"),
+                   request.param, root)
+    update_index(cfg, embedder=embedder)
+    yield cfg
+    release(cfg.milvus_uri)

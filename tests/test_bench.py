@@ -61,6 +61,8 @@ def test_bench_rejects_bad_options() -> None:
     assert r.exit_code == 2 and "chunk counts" in r.output
     r = CliRunner().invoke(cli, ["bench", "--skip", "lunch"])
     assert r.exit_code == 2 and "unknown part" in r.output
+    r = CliRunner().invoke(cli, ["bench", "--store", "faiss,qdrant"])
+    assert r.exit_code == 2 and "stores are faiss, milvus" in r.output
 
 
 def test_approximate_store_keeps_ids_vectors_and_removal(tmp_path: Path) -> None:
@@ -96,3 +98,28 @@ def test_bench_corpora_past_squad_size_hold_no_duplicate_articles() -> None:
     assert any("(copy 1)" in title for _, title, _ in articles)
     bodies = [body for _, _, body in articles]
     assert len(set(bodies)) == len(bodies)
+
+
+@pytest.mark.skipif(not (DATA / "squad_dev.jsonl.gz").is_file(), reason="../shared/data missing")
+def test_bench_runs_both_stores_side_by_side(tmp_path: Path) -> None:
+    """The per-store parts on FAISS and on Milvus Lite in one run (memory and cold start, subprocesses
+    of model loading, left out for time)."""
+    env = {"NEWSQA_INDEX_DIR": str(tmp_path / "index"), "NEWSQA_CORPUS_DIR": str(ROOT / "corpus")}
+    args = ["bench", "--store", "faiss,milvus", "--sizes", "100", "--build-chunks", "100", "--questions", "5",
+            "--skip", "cold_start,bot,approx,memory", "--data-dir", str(DATA), "--json"]
+    r = CliRunner().invoke(cli, args, env=env)
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert not data["errors"] and data["stores"] == ["faiss", "milvus"]
+    faiss, milvus = data["runs"]
+    assert (faiss["store"], milvus["store"]) == ("faiss", "milvus")
+    assert data["query"] == faiss["query"]  # the top level is the first store's, as with one store
+    for run in (faiss, milvus):
+        seed, squad = run["query"]
+        assert seed["corpus"] == "seed" and seed["chunks"] == faiss["query"][0]["chunks"]
+        assert squad["chunks"] == faiss["query"][1]["chunks"] and 0 < squad["p50_ms"] <= squad["p95_ms"]
+        assert run["build"]["chunks_per_s"] > 0 and run["incremental"]["chunks_added"] > 0
+    assert not milvus["approximate"]
+    table = rows(data)
+    assert any(r[0].startswith("milvus: query p50") and r[4] == "p50 <= 2x floor" for r in table)
+    assert any(r[0].startswith("milvus: add 1 article") and r[4] == "<= 1.2x floor + 1 s" for r in table)

@@ -32,6 +32,7 @@ from bot.telegram.app import (
 from bot.telegram.html_split import TELEGRAM_LIMIT, units, visible_text
 from index.config import IndexConfig
 from index.errors import NewsqaError
+from qa.compose import lead_text
 from qa.engine import Engine
 from tests.fake_bot_api import Call, FakeBotAPI
 
@@ -44,7 +45,7 @@ MakeSettings = Callable[..., Settings]
 
 WRONG_TOKEN = "987654321:BBFnot-the-right-token_abcdefghijklm"
 QUESTION = "How fast did Alibaba's cloud revenue grow?"
-BLOCKQUOTE = re.compile(r"<blockquote>(.*?)</blockquote>", re.S)
+LEAD = re.compile(r"<blockquote><b>(.*?)</b>", re.S)  # each quote's lead sentence, in bold
 
 
 def seed_quote_questions() -> list[str]:
@@ -55,7 +56,8 @@ def seed_quote_questions() -> list[str]:
 
 
 def quotes_of(calls: list[Call]) -> list[str]:
-    return [html.unescape(q) for c in calls for q in BLOCKQUOTE.findall(c.params["text"])]
+    """The lead sentence of each quote the messages show."""
+    return [html.unescape(q) for c in calls for q in LEAD.findall(c.params["text"])]
 
 
 def replies_to(fake: FakeBotAPI, message: dict) -> list[Call]:
@@ -75,15 +77,15 @@ async def test_question_answered_with_quotes_and_more_passages(
         expected = engine.ask(QUESTION, top_k=settings.top_k)
         assert reply.params["parse_mode"] == "HTML"
         assert reply.params["reply_parameters"]["message_id"] == asked["message_id"]
-        assert quotes_of([reply]) == [q.text for q in expected.quotes]
+        assert quotes_of([reply]) == [lead_text(q) for q in expected.quotes]
         assert any("34 per cent" in q for q in quotes_of([reply]))
         assert fake_api.sent(11, "sendChatAction")[0].params["action"] == "typing"
 
         [[button]] = reply.params["reply_markup"]["inline_keyboard"]
         fake_api.push_callback(11, reply.result, button["callback_data"])
         more = (await fake_api.wait_sent(11, 2))[1]
-        wider = engine.ask(QUESTION, top_k=2 * settings.top_k)
-        assert quotes_of([more]) == [q.text for q in wider.quotes[settings.top_k:]]
+        wider = engine.ask(QUESTION, top_k=2 * settings.top_k, padding=True)
+        assert quotes_of([more]) == [lead_text(q) for q in wider.quotes[len(expected.quotes):]]
         await fake_api.wait_for(lambda: fake_api.sent(None, "editMessageReplyMarkup"))
         assert fake_api.sent(None, "answerCallbackQuery")
 
@@ -99,7 +101,7 @@ async def test_startup_and_commands(
     async with start_bot():
         [commands] = fake_api.sent(None, "setMyCommands")
         assert {c["command"] for c in commands.params["commands"]} == {
-            "start", "help", "sources", "ask", "status"}
+            "start", "help", "sources", "ask", "status", "new"}
         for text in ("/start", "/help", "/sources"):
             fake_api.push_message(12, text)
         sent = await fake_api.wait_sent(12, 3)
@@ -133,18 +135,21 @@ async def test_start_suggests_the_configured_examples(
 async def test_long_answer_is_split_under_the_limit(
     fake_api: FakeBotAPI, start_bot: StartBot, make_settings: MakeSettings, engine: Engine
 ) -> None:
-    expected = engine.ask(QUESTION, top_k=20)
-    shown = sum(len(q.text) + len(q.title) + len(q.author) + 20 for q in expected.quotes)
-    assert shown > TELEGRAM_LIMIT  # too long for one message
+    first = engine.ask(QUESTION, top_k=20)
+    expected = engine.ask(QUESTION, top_k=40, padding=True).quotes[len(first.quotes):]
+    shown = sum(len(q.text) + len(q.title) + len(q.author) + 20 for q in expected)
+    assert len(expected) >= 5  # every further passage of the article, as the reader asked
     async with start_bot(top_k=20):
         fake_api.push_message(13, QUESTION)
-        await fake_api.wait_for(
-            lambda: quotes_of(fake_api.sent(13)) == [q.text for q in expected.quotes])
-    sent = fake_api.sent(13)
-    assert len(sent) >= 2
+        [reply] = await fake_api.wait_sent(13)
+        [[button]] = reply.params["reply_markup"]["inline_keyboard"]
+        fake_api.push_callback(13, reply.result, button["callback_data"])
+        await fake_api.wait_for(lambda: quotes_of(fake_api.sent(13)[1:]) == [lead_text(q) for q in expected])
+    sent = fake_api.sent(13)[1:]
     assert all(units(visible_text(c.params["text"])) <= TELEGRAM_LIMIT for c in sent)
-    assert quotes_of(sent) == [q.text for q in expected.quotes]
-    assert "reply_parameters" in sent[0].params and "reply_parameters" not in sent[1].params
+    assert "reply_parameters" in sent[0].params
+    if shown > TELEGRAM_LIMIT:  # split between passages; only the first replies to the button's message
+        assert len(sent) >= 2 and "reply_parameters" not in sent[1].params
 
 
 async def test_html_in_a_question_is_escaped(
@@ -184,7 +189,7 @@ async def test_groups_answer_commands_and_mentions_only(
         await fake_api.wait_sent(-1600, 2)
     assert replies_to(fake_api, asked) and replies_to(fake_api, mentioned)
     assert len(fake_api.sent(-1600)) == 2
-    assert all("intense competition" in " ".join(quotes_of([c])) for c in fake_api.sent(-1600))
+    assert all("intense competition" in html.unescape(c.params["text"]) for c in fake_api.sent(-1600))
 
 
 async def test_strangers_are_turned_away_even_on_buttons(
@@ -367,7 +372,7 @@ async def test_newsqa_bot_answers_the_seed_questions_and_stops_cleanly(
                 proc.kill()
                 await proc.wait()
     for question, message in zip(questions, asked, strict=True):
-        expected = [q.text for q in engine.ask(question).quotes]
+        expected = [lead_text(q) for q in engine.ask(question).quotes]
         assert quotes_of(replies_to(fake_api, message)) == expected, question
     output = (good_out + good_err + bad_out + bad_err).decode()
     assert good.returncode == 0, good_err.decode()[-2000:]

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from bot.cli.main import cli
 from measure.dataset_eval import figure_matches, judge, modes_in_order, sample
-from measure.datasets import ArithmeticQuestion, load_drop, load_finqa, load_squad, load_tatqa, read_rows
+from measure.datasets import ArithmeticQuestion, load_drop, load_finqa, load_squad, load_squad2, load_tatqa, read_rows
 from qa.answer import Answer, Figure
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
@@ -51,8 +51,13 @@ def small_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @needs_data
 def test_loaders_read_the_documented_sets() -> None:
-    squad = load_squad(DATA)
+    squad = load_squad(DATA, "dev")
     assert len(squad.sources) == 48 and len(squad.questions) == 10_570
+    halves = [load_squad(DATA, half) for half in ("tune", "report")]
+    assert sum(len(h.questions) for h in halves) == 10_570
+    assert not {q.title for q in halves[0].questions} & {q.title for q in halves[1].questions}
+    squad2 = load_squad2(DATA, "dev")
+    assert len(squad2.questions) == 11_873 and sum(not q.answerable for q in squad2.questions) == 5_945
     assert sum(s.body.count("\n\n") + 1 for s in squad.sources.values()) == 2_067
     tatqa = load_tatqa(DATA)
     assert tatqa.split == "dev" and all(q.answers for q in tatqa.questions)
@@ -96,23 +101,27 @@ def _env(tmp_path: Path) -> dict[str, str]:
 
 @needs_data
 def test_eval_squad_json_and_cached_index(small_data: Path, tmp_path: Path) -> None:
-    args = ["eval", "--dataset", "squad", "--limit", "20", "--json", "--data-dir", str(small_data)]
+    args = ["eval", "--dataset", "squad", "--split", "dev", "--limit", "20", "--json", "--data-dir", str(small_data)]
     r = CliRunner().invoke(cli, args, env=_env(tmp_path))
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
     assert data["dataset"] == "squad" and data["n"] == 20
-    assert list(data["modes"]) == ["hybrid", "dense", "bm25"]
+    baselines = ["baseline 1-sentence", "baseline 3-sentence"]
+    assert list(data["modes"]) == ["hybrid", "dense", "bm25", *baselines]
     for scores in data["modes"].values():
-        assert set(scores) == {"hit@1", "hit@3", "mean_quote_chars", "abstained"}
-        assert 0 <= scores["hit@1"] <= scores["hit@3"] <= 1 and 0 <= scores["abstained"] <= 1
-        assert 50 < scores["mean_quote_chars"] < 700
+        assert set(scores) == {"lead hit@1", "hit@1", "hit@3", "mean_lead_chars", "mean_quote_chars", "abstained"}
+        assert 0 <= scores["lead hit@1"] <= scores["hit@1"] <= scores["hit@3"] <= 1
+        assert 0 <= scores["abstained"] <= 1
+        assert 30 < scores["mean_lead_chars"] <= scores["mean_quote_chars"] < 700
+    assert data["modes"]["baseline 1-sentence"]["mean_quote_chars"] < data["modes"]["baseline 3-sentence"][
+        "mean_quote_chars"]
     # One article on geology: a working retriever finds most answers in 3 quotes.
     assert data["modes"]["hybrid"]["hit@3"] >= 0.5
     home = next((tmp_path / "index" / "datasets" / "squad").glob("*-*/CURRENT"))
     version = home.read_text()
     args[args.index("20")] = "5"
     again = CliRunner().invoke(cli, [*args, "--mode", "bm25"], env=_env(tmp_path))
-    assert again.exit_code == 0 and list(json.loads(again.stdout)["modes"]) == ["bm25"]
+    assert again.exit_code == 0 and list(json.loads(again.stdout)["modes"]) == ["bm25", *baselines]
     assert home.read_text() == version  # reused, not rebuilt
 
 
@@ -122,7 +131,7 @@ def test_eval_drop_json(small_data: Path, tmp_path: Path) -> None:
     r = CliRunner().invoke(cli, args, env=_env(tmp_path))
     assert r.exit_code == 0, r.output
     data = json.loads(r.stdout)
-    assert set(data) == {"dataset", "split", "n", "correct", "wrong", "none"} and data["n"] == 20
+    assert {"dataset", "split", "n", "correct", "wrong", "none", "by_kind"} <= set(data) and data["n"] == 20
     assert abs(data["correct"] + data["wrong"] + data["none"] - 1) < 1e-3
     assert all(0 <= data[k] <= 1 for k in ("correct", "wrong", "none"))
 

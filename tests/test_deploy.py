@@ -31,8 +31,8 @@ def resolve(argv: list[str]) -> click.Command:
 
 def test_compose_services_run_real_commands() -> None:
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
-    services = compose["services"]
-    assert set(services) == {"bot", "indexer"}
+    services = {name: svc for name, svc in compose["services"].items() if not svc.get("profiles")}
+    assert set(services) == {"bot", "indexer"}  # what a plain `docker compose up` starts
     for name, svc in services.items():
         resolve(svc["command"])
         resolve(svc["healthcheck"]["test"][1:])
@@ -53,3 +53,40 @@ def test_dockerfile_installs_cpu_torch_and_runs_a_real_command() -> None:
         sources = [w for w in shlex.split(line) if not w.startswith("--")][:-1]
         for src in sources:
             assert (ROOT / src).exists(), src
+
+
+def test_scale_profile_runs_milvus_redis_two_webhook_replicas_and_a_milvus_indexer() -> None:
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    scale = {name for name, svc in services.items() if "scale" in svc.get("profiles", [])}
+    assert scale == {"etcd", "minio", "milvus", "redis", "indexer-scale", "bot-a", "bot-b", "proxy"}
+    assert not services["bot"].get("profiles") and not services["indexer"].get("profiles")  # `up` unchanged
+    milvus = services["milvus"]
+    assert milvus["command"] == ["milvus", "run", "standalone"]
+    assert milvus["environment"] == {"ETCD_ENDPOINTS": "etcd:2379", "MINIO_ADDRESS": "minio:9000"}
+    assert set(milvus["depends_on"]) == {"etcd", "minio"}
+    for name in ("indexer-scale", "bot-a", "bot-b"):
+        svc = services[name]
+        env = svc["environment"]
+        assert env["NEWSQA_STORE"] == "milvus" and env["NEWSQA_MILVUS_URI"] == "http://milvus:19530", name
+        assert env["NEWSQA_REDIS_URL"].startswith("redis://redis:"), name
+        assert env["NEWSQA_INDEX_DIR"] == "/app/data/index"
+        assert any(v.startswith("scale-index:") for v in svc["volumes"])
+        resolve(svc["command"])
+        resolve(svc["healthcheck"]["test"][1:])
+    assert services["indexer-scale"]["command"] == ["newsqa", "index", "watch"]
+    assert services["indexer-scale"]["depends_on"]["milvus"]["condition"] == "service_healthy"
+    for name in ("bot-a", "bot-b"):
+        env = services[name]["environment"]
+        assert env["NEWSQA_WEBHOOK_LISTEN"] == "0.0.0.0" and env["NEWSQA_WEBHOOK_PORT"] == "8443"
+        assert services[name]["depends_on"]["redis"]["condition"] == "service_healthy"
+        assert any(e["path"] == ".env" for e in services[name]["env_file"])  # the shared webhook secret
+    conf = compose["configs"][services["proxy"]["configs"][0]["source"]]["content"]
+    assert "server bot-a:8443" in conf and "server bot-b:8443" in conf and "proxy_pass http://newsqa_bots" in conf
+    assert "$$host" in conf  # compose turns $$ into the $ nginx reads
+    assert services["proxy"]["ports"] == ["8443:8443"]
+    assert set(compose["volumes"]) >= {"scale-index", "etcd-data", "minio-data", "milvus-data", "redis-data"}
+
+
+def test_the_image_brings_the_milvus_client() -> None:
+    assert '".[milvus]"' in (ROOT / "Dockerfile").read_text()

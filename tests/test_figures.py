@@ -187,8 +187,8 @@ CASES: list[tuple[tuple[str, ...], str, float, str, str]] = [
      950e6, "GBP", "fell 20% to £760 million"),
     (("tesco_pounds",), "What were staff costs before the increase?",
      4.9e9, "GBP", "increased by £300m to £5.2bn"),
-    (("tesco_pounds",), "How much did Tesco's operating profit fall?",
-     -190e6, "GBP", "£760 million"),
+    (("tesco_pounds",), "How much did Tesco's operating profit fall?",  # the size of the fall
+     190e6, "GBP", "£760 million"),
     (("siemens_euros",), "What were Siemens' orders for smart infrastructure a year ago?",
      10e9, "EUR", "tripled to €30 billion"),
     (("siemens_euros",), "How much did smart infrastructure orders increase?",

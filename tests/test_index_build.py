@@ -1,4 +1,5 @@
-"""The index on disk: incremental updates, atomic versions, and clear failures."""
+"""The index on disk: incremental updates, atomic versions, and clear failures (the update
+and failed-build tests on FAISS and on Milvus Lite)."""
 
 from __future__ import annotations
 
@@ -39,8 +40,9 @@ class CountingEmbedder:
 
 
 def test_update_embeds_only_new_or_changed_and_drops_deleted(
-    fresh_cfg: IndexConfig, embedder: Embedder
+    store_cfg: IndexConfig, embedder: Embedder
 ) -> None:
+    fresh_cfg = store_cfg
     corpus = fresh_cfg.corpus_dir
     shutil.copyfile(SEED, corpus / SEED.name)
     counter = CountingEmbedder(embedder)
@@ -84,8 +86,9 @@ def test_bad_files_are_skipped_and_the_rest_indexed(fresh_cfg: IndexConfig, embe
 
 
 def test_failed_build_leaves_previous_version_serving(
-    fresh_cfg: IndexConfig, embedder: Embedder
+    store_cfg: IndexConfig, embedder: Embedder
 ) -> None:
+    fresh_cfg = store_cfg
     shutil.copyfile(SEED, fresh_cfg.corpus_dir / SEED.name)
     update_index(fresh_cfg, embedder=embedder)
     before = current_version(index_home(fresh_cfg))

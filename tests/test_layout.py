@@ -83,4 +83,4 @@ def test_folders_stay_small_enough_to_read_at_a_glance() -> None:
         for folder in [ROOT / stage, *(p for p in (ROOT / stage).rglob("*") if p.is_dir())]:
             if folder.name == "__pycache__":
                 continue
-            assert len(list(folder.glob("*.py"))) <= 18, folder
+            assert len(list(folder.glob("*.py"))) <= 22, folder

@@ -43,7 +43,7 @@ def test_a_named_article_leads(two: Engine, question: str, article: str) -> None
 
 
 def test_every_quote_names_its_article(two: Engine) -> None:
-    answer = two.ask("What do the articles say about capital expenditure?", top_k=5)
+    answer = two.ask("What do the articles say about capital expenditure?", top_k=5, padding=True)
     titles = {a.id: a.title for a in two.articles()}
     assert len(answer.quotes) == 5 and {q.article_id for q in answer.quotes} <= set(titles)
     for q in answer.quotes:

@@ -324,3 +324,82 @@ def test_property_never_raises_and_offsets_hold(text: str) -> None:
 @given(st.text())
 def test_property_any_text(text: str) -> None:
     assert_offsets(text, extract_quantities(text))
+
+
+# --- the year each number measures, repeats, lists, per-unit prices, changes in per cent --------
+
+
+@pytest.mark.parametrize(("text", "span", "when"), [
+    ("Rent was $241 million, $250 million and $205 million in 2016, 2015 and 2014, respectively.",
+     "$250 million", "2015"),
+    ("Rent was $241 million, $250 million and $205 million in 2016, 2015 and 2014, respectively.",
+     "$205 million", "2014"),
+    ("For the years ended December 31, 2019, 2018 and 2017, it recognised $0.3 million, $0.9 million "
+     "and $0.6 million of expense.", "$0.9 million", "2018"),  # "respectively" left unsaid
+    ("Our total debt was $28.5 billion at December 31, 2015, and $29.5 billion at December 31, 2014.",
+     "$29.5 billion", "2014"),
+    ("Sales were $1.3 billion (18 percent of net sales) in fiscal 2013.", "$1.3 billion", "2013"),
+    ("In 2014, revenue rose to $5bn from $4bn.", "$5bn", "2014"),
+    ("Losses were $366 million in 2010 compared with $137 million and $567 million in 2009 and 2008, "
+     "respectively.", "$567 million", "2008"),
+    ("It bought 5.0 million shares for $240.0 million in 2010.", "5.0 million shares", "2010"),
+    ("Debt included $53 million of bonds, or 0.21% of plan assets, at December 31, 2019.", "$53 million", "2019"),
+])
+def test_the_year_a_number_measures(text: str, span: str, when: str) -> None:
+    assert find(text, span).when == when
+
+
+@pytest.mark.parametrize(("text", "span"), [
+    ("In 2014, revenue rose to $5bn from $4bn.", "$4bn"),  # the earlier level is not 2014's
+    ("Under the 2010 employee plan, it granted 4,000 shares.", "4,000 shares"),  # a plan's name
+    ("The notes mature in 2022 and pay $5 million a year.", "$5 million"),  # a term, not a year measured
+    ("Indian Point 2 earned $201 million, from $128 million, after deals in September 2001 and July 2002, "
+     "respectively.", "$128 million"),  # event dates, not the years of the numbers
+])
+def test_years_that_are_not_the_number_s_year(text: str, span: str) -> None:
+    assert find(text, span).when == ""
+
+
+def test_a_change_knows_the_year_it_is_measured_from() -> None:
+    text = "Operating income increased $108 million, or 7%, from 2013 to $1.6 billion in 2014."
+    level = find(text, "$1.6 billion")
+    assert (level.when, level.since) == ("2014", "2013")
+    assert level.delta == 108e6 and math.isclose(level.factor or 0, 1.07)
+
+
+def test_an_amount_and_its_percentage_are_one_change() -> None:
+    text = "Staff costs rose £88m, or 31%, as the retailer hired."
+    amount, pct = find(text, "£88m"), find(text, "31%")
+    assert (amount.role, amount.change_pct) == ("change", 31.0)
+    assert (pct.role, pct.direction) == ("change", 1)
+
+
+def test_a_bracketed_repeat_is_one_number() -> None:
+    found = extract_quantities("The effective tax rate was 22.8% ( 22.8 % ) in 2013.")
+    assert [q.text for q in found] == ["22.8%"]
+
+
+def test_a_list_states_its_unit_once() -> None:
+    text = "Employees bought 29.4 million, 18.9 million and 10.2 million shares. It was 18, 14 and 11 percent."
+    assert find(text, "29.4 million").unit == "shares"
+    assert find(text, "14").unit == "%"
+    text = "12.0% were under the age of 18, 55.2% from 18 to 24."
+    assert find(text, "18").unit == ""  # an age, not a share
+
+
+@pytest.mark.parametrize(("text", "span", "per"), [
+    ("Shares closed at $23.10 a share.", "$23.10", "share"),
+    ("It paid $2.25 per common share.", "$2.25", "share"),
+    ("Density was 88 people per square mile.", "88 people", "square mile"),
+    ("Shares closed at $23.10, valuing the company at $8bn.", "$8bn", ""),
+    ("It plans to spend $5bn a year.", "$5bn", ""),  # a period, not a thing
+])
+def test_prices_of_one_thing(text: str, span: str, per: str) -> None:
+    assert find(text, span).per == per
+
+
+def test_a_date_is_not_cut_into_clauses() -> None:
+    text = ("The fair values of the hedges as of December 31 , 2016 and 2015 were liabilities of $ 2.7 million "
+            "and $ 37.8 million , respectively .")
+    q = find(text, "$ 37.8 million")
+    assert "fair values of the hedges" in q.clause and q.when == "2015"

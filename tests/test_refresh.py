@@ -1,4 +1,5 @@
-"""A running engine follows new articles without a restart, one snapshot per question."""
+"""A running engine follows new articles without a restart, one snapshot per question,
+on either vector store (every test here runs on FAISS and on Milvus Lite)."""
 
 from __future__ import annotations
 
@@ -44,10 +45,10 @@ class PausingEmbedder:
 
 
 @pytest.fixture
-def seeded(fresh_cfg: IndexConfig, embedder: Embedder) -> IndexConfig:
-    shutil.copyfile(SEED, fresh_cfg.corpus_dir / SEED.name)
-    update_index(fresh_cfg, embedder=embedder)
-    return fresh_cfg
+def seeded(store_cfg: IndexConfig, embedder: Embedder) -> IndexConfig:
+    shutil.copyfile(SEED, store_cfg.corpus_dir / SEED.name)
+    update_index(store_cfg, embedder=embedder)
+    return store_cfg
 
 
 def quoted_ids(answer: Answer) -> set[str]:

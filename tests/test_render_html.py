@@ -13,6 +13,7 @@ from qa.answer import Answer, Figure, FigureInput, Quote
 from qa.figures.compute import describe_figure
 
 BLOCKQUOTE = re.compile(r"<blockquote>(.*?)</blockquote>", re.S)
+LEAD = re.compile(r"<blockquote><b>(.*?)</b>", re.S)
 
 
 def quote(text: str, n: int = 0, title: str = "Alibaba's two-speed economy") -> Quote:
@@ -51,9 +52,26 @@ def test_everything_is_escaped() -> None:
 
 def test_quotes_in_blockquote_with_citation() -> None:
     msgs = render_answer(answer(quotes=[quote("Cloud revenue grew 34 per cent.")]))
-    assert "<blockquote>Cloud revenue grew 34 per cent.</blockquote>" in msgs[0]
-    cite = "</blockquote>\n[1] <i>Alibaba's two-speed economy (Juliana Liu, 2025-11-28)</i>"
+    assert "<blockquote><b>Cloud revenue grew 34 per cent.</b>" in msgs[0]
+    cite = "\n[1] <i>Alibaba's two-speed economy · Juliana Liu · 2025-11-28</i></blockquote>"
     assert cite in msgs[0]
+
+
+def test_the_lead_is_bold_and_the_rest_of_the_passage_expandable() -> None:
+    text = "Sales slowed. Cloud revenue grew 34 per cent. Margins held."
+    q = quote(text, 100).model_copy(update={"lead_start": 114, "lead_end": 145})
+    msg = render_answer(answer(quotes=[q]))[0]
+    assert msg.startswith("<i>Q?</i>\n\n<blockquote><b>Cloud revenue grew 34 per cent.</b>\n[1] <i>")
+    assert "<blockquote expandable>Sales slowed. … Margins held.</blockquote>" in msg
+    assert_fits([msg])
+
+
+def test_an_abstention_shows_the_closest_passage_labelled_so() -> None:
+    ans = answer(text="The articles don't say what the share price is.", abstained=True)
+    ans = ans.model_copy(update={"closest": quote("Shares are traded in Hong Kong.")})
+    shown = visible(render_answer(ans))[0]
+    assert "The articles don't say what the share price is." in shown
+    assert "Closest passage (it does not answer the question):" in shown
 
 
 def test_figure_shows_value_formula_and_inputs() -> None:
@@ -65,7 +83,7 @@ def test_figure_shows_value_formula_and_inputs() -> None:
     line = describe_figure(fig)  # the CLI's words
     assert "380 billion yuan / 3 years" in line
     assert f"<b>{line}</b>\nfrom: “<i>380 billion yuan</i>”" in msg
-    assert msg.index("<b>") < msg.index("<blockquote>")  # figures first, as in the CLI
+    assert msg.index("<blockquote>") < msg.index(f"<b>{line}")  # the lead, then the figure, as in the CLI
 
 
 def test_long_answer_splits_between_paragraphs() -> None:
@@ -73,7 +91,7 @@ def test_long_answer_splits_between_paragraphs() -> None:
     msgs = render_answer(answer(quotes=quotes))
     assert len(msgs) > 1
     assert_fits(msgs)
-    found = [q for m in msgs for q in BLOCKQUOTE.findall(m)]
+    found = [q for m in msgs for q in LEAD.findall(m)]
     assert found == [q.text for q in quotes]  # no passage cut: breaks fall between blocks
 
 
@@ -82,7 +100,7 @@ def test_a_huge_quote_is_cut_and_stays_verbatim() -> None:
     msgs = render_answer(answer(quotes=[quote(text)]))
     assert len(msgs) >= 4
     assert_fits(msgs)
-    pieces = [q for m in msgs for q in BLOCKQUOTE.findall(m)]
+    pieces = [q for m in msgs for q in LEAD.findall(m)]
     assert "".join(pieces) == text
     assert all(p.endswith((". ", " ")) for p in pieces[:-1])  # cut at a boundary
 
@@ -98,7 +116,7 @@ def test_limit_counts_utf16_units_after_entities() -> None:
 def test_more_passages_shows_the_rest() -> None:
     ans = answer(quotes=[quote(f"passage {i}") for i in range(6)])
     msg = render_more(ans, skip=3)[0]
-    assert BLOCKQUOTE.findall(msg) == ["passage 3", "passage 4", "passage 5"]
+    assert LEAD.findall(msg) == ["passage 3", "passage 4", "passage 5"]
     assert "[4]" in msg
     assert "No further passages" in render_more(ans, skip=6)[0]
 

@@ -1,22 +1,55 @@
 """Retrieval and abstention on the real seed index: score fusion, BM25 settings, and
-question words no article uses."""
+question words no article uses. Every test that reads the index runs on FAISS and on
+Milvus Lite, and the two must rank alike."""
 
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from index.config import IndexConfig
 from index.embedder import Embedder
+from index.store.milvus_store import release
+from index.update.build import update_index
 from measure.seed_eval import fold
 from qa.answer import Answer
 from qa.config import QAConfig
 from qa.engine import Engine
 from qa.retrieval.lexical import LexicalIndex, terms
 from qa.retrieval.retrieve import _zscore
-from tests.conftest import seed_questions
+from tests.conftest import SEED, STORES, make_corpus, on_store, seed_questions
+
+
+@pytest.fixture(scope="module")
+def seed_cfg(seed_store_cfg: IndexConfig) -> IndexConfig:
+    """The seed index, on each store in turn (the shared fixture of that name is FAISS only)."""
+    return seed_store_cfg
+
+
+@pytest.fixture(scope="module")
+def engine(seed_cfg: IndexConfig, embedder: Embedder) -> Engine:
+    return Engine(seed_cfg, QAConfig(), embedder)
+
+
+def test_both_stores_rank_the_seed_questions_alike(tmp_path: Path, embedder: Embedder) -> None:
+    """The same hits in the same order with the same scores, whichever store holds the vectors."""
+    corpus = make_corpus(tmp_path / "corpus", SEED)
+    retrievers = []
+    for store in STORES:
+        cfg = on_store(IndexConfig(corpus_dir=corpus, index_dir=tmp_path / f"index-{store}"), store, tmp_path)
+        update_index(cfg, embedder=embedder)
+        retrievers.append(Engine(cfg, QAConfig(), embedder)._state.retriever)
+    plain, milvus = retrievers
+    assert (plain.snapshot.store_kind, milvus.snapshot.store_kind) == STORES
+    for row in seed_questions():
+        ours, theirs = milvus.search(row["question"], 8), plain.search(row["question"], 8)
+        assert [h.chunk.id for h in ours] == [h.chunk.id for h in theirs], row["id"]
+        assert np.allclose([h.fused for h in ours], [h.fused for h in theirs], atol=1e-4)
+        assert np.allclose([h.dense for h in ours], [h.dense for h in theirs], atol=1e-5)
+    release(milvus.snapshot.store.uri)  # type: ignore[union-attr]
 
 
 def _row(qid: str) -> dict:
@@ -202,7 +235,9 @@ def test_a_question_quoting_a_stated_amount_is_answered_from_its_passage(engine:
     answer = engine.ask("How much is 380 billion yuan in US dollars?")
     assert not answer.abstained
     assert "380 billion yuan ($53.8 billion)" in answer.quotes[0].text
-    assert engine.ask("How much is 999 billion yuan in US dollars?").abstained
+    unstated = engine.ask("How much is 999 billion yuan in US dollars?")
+    # an amount the article never states: declined, or converted at the article's own rate with its source named
+    assert unstated.abstained or all("380 billion yuan" in f.note and f.inputs for f in unstated.figures)
 
 
 @pytest.mark.parametrize(("question", "noun"), [

@@ -83,7 +83,10 @@ def test_watcher_follows_drops_halves_and_deletes(fresh_cfg: IndexConfig, embedd
         wait_for(lambda s: "tencent" in s.articles, fresh_cfg, "a dropped file")
         assert any("binary.txt" in x for r in reports for x in r.skipped)
 
-        full = OTHER.replace("Tencent", "NetEase")
+        full = ("date 2025-11-15 By Test Writer\n\nNetEase said its online games revenue climbed 11 per cent "
+                "to 25 billion yuan in the quarter. Music subscriptions rose while advertising income was flat. "
+                "Research spending reached 4 billion yuan, mostly on servers for artificial intelligence.\n")
+        # (a story of its own: OTHER with one name changed would be a near copy, and not indexed)
         half = len(full) // 2
         with open(corpus / "halves.txt", "w", encoding="utf-8") as fh:
             fh.write(full[:half])

@@ -11,6 +11,7 @@ import click
 from bot.cli.context import settings
 from bot.cli.evaluate import DEFAULT_DATA_DIR
 
+STORES = ("faiss", "milvus")
 PARTS = ("query", "approx", "build", "incremental", "memory", "cold_start", "bot")
 SEED_QUESTIONS = DEFAULT_DATA_DIR.parent / "eval" / "seed_article.jsonl"
 
@@ -25,6 +26,15 @@ def _sizes(_ctx: click.Context, _param: click.Parameter, value: str) -> list[int
     return sizes
 
 
+def _stores(_ctx: click.Context, _param: click.Parameter, value: str) -> list[str]:
+    stores = list(dict.fromkeys(x.strip() for x in value.split(",") if x.strip()))
+    unknown = [x for x in stores if x not in STORES]
+    if unknown or not stores:
+        wrong = unknown[0] if unknown else ""
+        raise click.BadParameter(f"stores are {', '.join(STORES)} (comma-separated), not {wrong!r}")
+    return stores
+
+
 def _skip(_ctx: click.Context, _param: click.Parameter, value: str) -> set[str]:
     parts = {x.strip() for x in value.split(",") if x.strip()}
     unknown = parts - set(PARTS)
@@ -36,6 +46,8 @@ def _skip(_ctx: click.Context, _param: click.Parameter, value: str) -> set[str]:
 @click.command()
 @click.option("--sizes", default="10000,100000", show_default=True, callback=_sizes,
               help="Corpus sizes in chunks, built from SQuAD paragraphs and cached (1000000 for a million).")
+@click.option("--store", "stores", default="faiss", show_default=True, callback=_stores,
+              help="Vector stores to measure side by side, comma-separated: faiss, milvus (Milvus Lite).")
 @click.option("--questions", type=click.IntRange(min=5), default=100, show_default=True,
               help="SQuAD questions timed at each size.")
 @click.option("--repeat", type=click.IntRange(min=1), default=3, show_default=True,
@@ -52,7 +64,7 @@ def _skip(_ctx: click.Context, _param: click.Parameter, value: str) -> set[str]:
               help="Folder of the public sets (SQuAD builds the corpora).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--markdown", is_flag=True, help="Print the table as markdown (for the README).")
-def bench(sizes: list[int], questions: int, repeat: int, chats: int, build_chunks: int,
+def bench(sizes: list[int], stores: list[str], questions: int, repeat: int, chats: int, build_chunks: int,
           max_build_minutes: float, skip: set[str], data_dir: Path, as_json: bool, markdown: bool) -> None:
     """Measure query, build, incremental, memory, cold-start and bot speed beside their floors."""
     from bot.telegram.throughput import measure_bot
@@ -62,7 +74,8 @@ def bench(sizes: list[int], questions: int, repeat: int, chats: int, build_chunk
 
     opts = BenchOptions(sizes=sizes, data_dir=data_dir, seed_questions=SEED_QUESTIONS, questions=questions,
                         repeat=repeat, chats=chats, build_chunks=build_chunks,
-                        max_build_minutes=max_build_minutes, skip=skip, progress=sys.stderr.isatty())
+                        max_build_minutes=max_build_minutes, skip=skip, progress=sys.stderr.isatty(),
+                        stores=stores)
     result = run_bench(settings(), opts, say=lambda m: click.echo(m, err=True), measure_bot=measure_bot)
     if as_json:
         click.echo(json.dumps(result))

@@ -1,7 +1,11 @@
 """`newsqa eval FILE...`: score question files, hybrid and dense side by side.
 
-`newsqa eval --dataset squad|tatqa|drop|finqa`: score the public sets of
-../shared/data (retrieval modes side by side, or computed figures), see qa/dataset_eval.py.
+`newsqa eval --dataset squad|squad2|tatqa|drop|finqa`: score the public sets of
+../shared/data (retrieval modes beside the plain baselines, or computed figures), see
+measure/dataset_eval.py; `--dataset coqa`: follow-ups after their history and alone, see
+measure/conversations.py. Conversation files (with `turns`) are scored turn by turn in
+context. `newsqa eval --fit` fits the lead and answerable scorers on the
+tuning halves (measure/fit_lead.py).
 """
 
 from __future__ import annotations
@@ -15,11 +19,12 @@ from rich.console import Console
 from rich.table import Table
 
 from bot.cli.context import open_engine, settings
+from measure.conversations import evaluate_conversations, is_conversation_file, load_conversations
 from measure.seed_eval import KINDS, EvalResult, evaluate, load_questions
 from qa.config import RetrievalMode
 
 DEFAULT_DATA_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-DATASET_NAMES = ("squad", "tatqa", "drop", "finqa")
+DATASET_NAMES = ("squad", "squad2", "tatqa", "drop", "finqa", "coqa")
 
 
 @click.command("eval")
@@ -31,23 +36,45 @@ DATASET_NAMES = ("squad", "tatqa", "drop", "finqa")
               help="Score a public set of the data folder instead of question files.")
 @click.option("--limit", type=click.IntRange(min=1), help="Sample this many questions (--dataset).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the --limit sample.")
-@click.option("--split", help="Split of tatqa/finqa: dev (default), test, all; measure test once, never tune on it.")
+@click.option("--split", help="squad/squad2: report (default), tune, dev (both halves, by title); tatqa/finqa: "
+                               "dev (default), test, all; coqa: val (default), test, all. "
+                               "Measure test once, never tune on it.")
+@click.option("--no-baseline", is_flag=True, help="Leave out the plain baseline rows (--dataset).")
+@click.option("--fit", is_flag=True, help="Fit the lead and answerable scorers on the tuning halves of SQuAD "
+                                          "1.1 and 2.0 dev, and save them in qa/lead/fitted/.")
 @click.option("--data-dir", type=click.Path(path_type=Path, file_okay=False), envvar="NEWSQA_DATA_DIR",
               default=DEFAULT_DATA_DIR, show_default="../shared/data beside the repo",
               help="Folder of the public sets (NEWSQA_DATA_DIR).")
 def eval_command(files: tuple[Path, ...], modes: tuple[str, ...], as_json: bool, dataset: str | None,
-                 limit: int | None, seed: int, split: str | None, data_dir: Path) -> None:
+                 limit: int | None, seed: int, split: str | None, data_dir: Path, no_baseline: bool,
+                 fit: bool) -> None:
     """Score question files of the ../shared/eval format, a table per kind."""
+    if fit:
+        from index.embedder import get_embedder
+        from measure.fit_lead import fit as fit_scorers
+
+        s = settings()
+        cfg = s.index_config()
+        result = fit_scorers(data_dir, cfg, s.qa_config(), get_embedder(cfg.model), limit,
+                             say=lambda m: click.echo(m, err=True))
+        click.echo(json.dumps(result))
+        return
     if dataset:
         if files:
             raise click.UsageError("give question files or --dataset, not both")
-        _eval_dataset(dataset, modes, as_json, limit, seed, split, data_dir)
+        if dataset == "coqa":
+            _eval_coqa(as_json, limit, seed, split, data_dir)
+            return
+        _eval_dataset(dataset, modes, as_json, limit, seed, split, data_dir, not no_baseline)
         return
     if not files:
         raise click.UsageError("give at least one question file")
-    questions = [q for f in files for q in load_questions(f)]
+    talks = [f for f in files if is_conversation_file(f)]
+    questions = [q for f in files if f not in talks for q in load_questions(f)]
+    conversations = [c for f in talks for c in load_conversations(f)]
     engine = open_engine(settings(), build_if_missing=True)
-    results = [evaluate(questions, lambda text, m=m: engine.ask(text, mode=m), m)
+    results = [evaluate_conversations(conversations, engine, cast(RetrievalMode, m),
+                                      into=evaluate(questions, lambda text, m=m: engine.ask(text, mode=m), m))
                for m in (modes or ("hybrid", "dense"))]
     if as_json:
         for r in results:
@@ -72,7 +99,7 @@ def _print_table(results: list[EvalResult]) -> None:
 
 
 def _eval_dataset(name: str, modes: tuple[str, ...], as_json: bool, limit: int | None, seed: int,
-                  split: str | None, data_dir: Path) -> None:
+                  split: str | None, data_dir: Path, baselines: bool = True) -> None:
     """Load the set, build (or reuse) its index, score it, print a table or one JSON object."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -95,7 +122,12 @@ def _eval_dataset(name: str, modes: tuple[str, ...], as_json: bool, limit: int |
         if isinstance(ds, RetrievalSet):
             chosen = [cast(RetrievalMode, m) for m in modes] or None
             result = score_retrieval(ds, index_cfg, qa_cfg, embedder, limit, seed, modes=chosen,
-                                     progress=tick, build_progress=err.is_terminal)
+                                     progress=tick, build_progress=err.is_terminal, baselines=baselines)
+            if name == "tatqa":  # its arithmetic rows: computed figures, per operation
+                from measure.datasets import load_tatqa_arithmetic
+
+                result["figures"] = score_arithmetic(load_tatqa_arithmetic(data_dir, split), index_cfg, qa_cfg,
+                                                     embedder, progress=tick)
         else:
             if modes:
                 raise click.UsageError("--mode applies to the retrieval sets (squad, tatqa)")
@@ -106,18 +138,63 @@ def _eval_dataset(name: str, modes: tuple[str, ...], as_json: bool, limit: int |
         _print_dataset(result)
 
 
+def _eval_coqa(as_json: bool, limit: int | None, seed: int, split: str | None, data_dir: Path) -> None:
+    """Abg-CoQA: target turns after their history, alone, and the first history turns."""
+    from index.embedder import get_embedder
+    from measure.conversations import score_coqa
+
+    s = settings()
+    cfg = s.index_config()
+    err = Console(stderr=True)
+    result = score_coqa(data_dir, cfg, s.qa_config(), get_embedder(cfg.model), split, limit, seed,
+                        build_progress=err.is_terminal)
+    if as_json:
+        click.echo(json.dumps(result))
+        return
+    sample = f", {limit} drawn with seed {seed}" if limit else ""
+    table = Table(title=f"newsqa eval coqa ({result['split']}, n={result['n']}{sample})")
+    cols = ("hit@3", "hit@1", "abstained", "asked_back", "read_with_context")
+    table.add_column("turn")
+    for col in cols:
+        table.add_column(col.replace("_", " "), justify="right")
+    for row, r in result["rows"].items():
+        table.add_row(row, *(f"{r[c]:.3f}" for c in cols))
+    Console().print(table)
+    click.echo(f"target after history / first history turn: {result['after_vs_first']} (goal >= 0.85); "
+               f"/ target alone: {result['after_vs_alone']} (goal >= 2); "
+               f"conversation in the target's story: {result['target_in_its_story']:.3f}")
+
+
 def _print_dataset(result: dict[str, Any]) -> None:
     title = f"newsqa eval {result['dataset']} ({result['split']}, n={result['n']})"
     table = Table(title=title)
     if "modes" in result:
-        table.add_column("mode")
-        for col in ("hit@1", "hit@3", "mean quote chars", "abstained"):
-            table.add_column(col, justify="right")
+        table.add_column("row")
+        cols = ["lead hit@1", "hit@1", "hit@3", "mean_lead_chars", "mean_quote_chars", "abstained"]
+        if any("declined_unanswerable" in r for r in result["modes"].values()):
+            cols += ["answered", "declined_unanswerable"]
+        for col in cols:
+            table.add_column(col.replace("_", " "), justify="right")
         for mode, r in result["modes"].items():
-            table.add_row(mode, f"{r['hit@1']:.3f}", f"{r['hit@3']:.3f}", f"{r['mean_quote_chars']:.0f}",
-                          f"{r['abstained']:.3f}")
+            table.add_row(mode, *(f"{r[c]:.0f}" if c.startswith("mean") else f"{r[c]:.3f}" for c in cols))
     else:
         for col in ("correct figure", "wrong figure", "no figure"):
             table.add_column(col, justify="right")
         table.add_row(f"{result['correct']:.3f}", f"{result['wrong']:.3f}", f"{result['none']:.3f}")
+    Console().print(table)
+    if "figures" in result:
+        _print_dataset(result["figures"])
+    for key, what in (("by_kind", "operation newsqa read"), ("by_operation", "operation the set's program names")):
+        if result.get(key):
+            _print_kinds(result, key, what)
+
+
+def _print_kinds(result: dict[str, Any], key: str, what: str) -> None:
+    """Correct / wrong / none counts per operation (the figure's kind, or the one asked)."""
+    table = Table(title=f"{result['dataset']} figures by {what}")
+    for col in ("operation", "correct", "wrong", "none"):
+        table.add_column(col, justify="left" if col == "operation" else "right")
+    rows = sorted(result[key].items(), key=lambda kv: -sum(kv[1].values()))
+    for kind, c in rows:
+        table.add_row(kind, str(c["correct"]), str(c["wrong"]), str(c["none"]))
     Console().print(table)

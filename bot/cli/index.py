@@ -9,6 +9,7 @@ import click
 from bot.cli.context import settings
 from bot.cli.watch import watch
 from index.store.layout import current_version, index_home
+from index.store.milvus_store import MilvusStore
 from index.store.snapshot import IndexSnapshot
 from index.update.build import UpdateReport, update_index
 
@@ -53,7 +54,7 @@ def rebuild() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--check", is_flag=True, help="Exit 1 unless a readable index exists (healthchecks).")
 def status(as_json: bool, check: bool) -> None:
-    """Articles, chunk counts, model, and when the index was built."""
+    """Articles, chunk counts, store, model, and when the index was built."""
     cfg = settings().index_config()
     version = current_version(index_home(cfg))
     if version is None:
@@ -62,11 +63,14 @@ def status(as_json: bool, check: bool) -> None:
         if check:
             raise SystemExit(1)
         return
-    snap = IndexSnapshot.open_version(version)
+    snap = IndexSnapshot.open_version(version, cfg.milvus_uri if cfg.store == "milvus" else None)
     infos = snap.article_infos()
+    store = snap.store_kind
+    if isinstance(snap.store, MilvusStore):
+        store = f"milvus (collection {snap.store.collection} at {snap.store.uri})"
     if as_json:
         click.echo(json.dumps({
-            "version": version.name, "model": snap.manifest.get("model"),
+            "version": version.name, "store": snap.store_kind, "model": snap.manifest.get("model"),
             "dim": snap.manifest.get("dim"), "built_at": snap.manifest.get("built_at"),
             "chunks": len(snap.chunks), "segments": len(snap.manifest.get("segments", [None])),
             "dropped_chunks": snap.manifest.get("dropped_chunks", 0),
@@ -75,7 +79,7 @@ def status(as_json: bool, check: bool) -> None:
         }))
         return
     m = snap.manifest
-    click.echo(f"index {version}\nmodel {m.get('model')} (dim {m.get('dim')}), built "
+    click.echo(f"index {version}\nstore {store}\nmodel {m.get('model')} (dim {m.get('dim')}), built "
                f"{m.get('built_at')}\n{len(infos)} articles, {len(snap.chunks)} chunks in "
                f"{len(m.get('segments', [None]))} segment(s)")
     for a in infos:

@@ -24,6 +24,8 @@ from telegram.ext import (
     CallbackQueryHandler,
     CommandHandler,
     MessageHandler,
+    PersistenceInput,
+    PicklePersistence,
     TypeHandler,
     filters,
 )
@@ -44,6 +46,7 @@ TOKEN_RE = re.compile(r"\d{1,20}:[A-Za-z0-9_-]{20,100}")
 COMMANDS = (
     ("start", "what this bot is, with examples"),
     ("ask", "ask a question (in groups)"),
+    ("new", "start a new conversation"),
     ("sources", "the articles it has read"),
     ("status", "the index it answers from"),
     ("help", "how to use it"),
@@ -129,6 +132,7 @@ def build_application(
         .get_updates_connect_timeout(network.connect_timeout)
         .rate_limiter(RetryingRateLimiter(network))
         .concurrent_updates(True)
+        .persistence(chat_persistence(settings))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
         .build()
@@ -136,6 +140,18 @@ def build_application(
     app.bot_data[STATE_KEY] = state
     add_handlers(app)
     return app
+
+
+def chat_persistence(settings: Settings) -> PicklePersistence:
+    """Conversations (in `chat_data`) saved to a file in the data folder, so a restart
+    keeps them; bot_data holds the engine and is never saved."""
+    path = settings.chat_state_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise NewsqaError(f"cannot create {path.parent} for the chat state file: {exc.strerror}") from None
+    keep = PersistenceInput(bot_data=False, chat_data=True, user_data=False, callback_data=False)
+    return PicklePersistence(path, store_data=keep, update_interval=30)
 
 
 def add_handlers(app: Application) -> None:
@@ -148,6 +164,7 @@ def add_handlers(app: Application) -> None:
     app.add_handler(CommandHandler("help", handlers.help_command, filters=new))
     app.add_handler(CommandHandler("sources", handlers.sources, filters=new))
     app.add_handler(CommandHandler("ask", handlers.ask_command, filters=new))
+    app.add_handler(CommandHandler("new", handlers.new_conversation, filters=new))
     app.add_handler(CommandHandler("status", admin.status, filters=new))
     app.add_handler(CommandHandler("reindex", admin.reindex, filters=new))
     links = private & filters.TEXT & ~filters.COMMAND & filters.Regex(admin.LINKS)

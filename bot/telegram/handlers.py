@@ -7,8 +7,10 @@ what is in bot/access.py; admin work (adding articles, /reindex, /status) in bot
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
+from collections import OrderedDict
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, MessageEntityType
@@ -24,6 +26,8 @@ from bot.telegram.sending import reply
 from index.errors import NewsqaError, QuestionError
 from index.store.metadata import ArticleInfo
 from qa.answer import Answer
+from qa.conversation.ask import ask as ask_in_conversation
+from qa.conversation.history import Conversation
 
 log = logging.getLogger(__name__)
 Context = ContextTypes.DEFAULT_TYPE
@@ -34,10 +38,17 @@ UNAVAILABLE = "The articles are not available right now. Please try again later.
 HELP = (
     "Send me a question about the news articles I know and I answer with quotes from them.\n\n"
     "/ask QUESTION: ask (in groups, or mention me)\n"
+    "/new: start a new conversation (follow-ups like “And in dollars?” lean on the last answers)\n"
     "/sources: the articles I have read\n"
     "/status: the index I answer from\n"
     "/help: this text"
 )
+NEW_CONVERSATION = "Starting afresh: your next question stands on its own."
+CONVERSATION_KEY = "conversation"  # chat_data key of a private chat's conversation
+GROUP_CONVERSATIONS_KEY = "conversations"  # chat_data key of a group's, by user id
+MAX_GROUP_CONVERSATIONS = 200
+MAX_LOCKS = 10_000
+_LOCKS: OrderedDict[tuple[int, str], asyncio.Lock] = OrderedDict()
 ADMIN_HELP = "\n\nAs an admin: send me a link or a .txt/.md/.html file to add an article; /reindex"
 
 
@@ -106,19 +117,24 @@ async def unknown_command(update: Update, context: Context) -> None:
 
 
 async def answer_question(update: Update, context: Context, question: str) -> None:
-    """Rate-limit, answer on the engine thread while typing, reply with a "more" button."""
+    """Rate-limit, answer in the conversation on the engine thread while typing, reply with
+    a "more" button. One conversation's questions are answered one after another."""
     state, message = get_state(context), update.effective_message
     if message is None or not await _within_rate(state, update, message):
         return
-    async with state.typing(context.bot, message.chat_id):
+    slot, key = _conversation_slot(update, context)
+    async with _conversation_lock(message.chat_id, key), state.typing(context.bot, message.chat_id):
+        conversation = Conversation.from_dict(slot.get(key), state.settings.conversation_turns,
+                                              state.settings.conversation_idle_minutes * 60)
         try:
-            answer = await state.run(_ask, state, question, state.settings.top_k)
+            answer = await state.run(_ask_in, state, conversation, question, state.settings.top_k)
         except QuestionError as exc:  # its one line is meant for the user
             await reply(message, pack([[("", str(exc))]]))
             return
+        _store(slot, key, conversation)
     markup = None
-    if not answer.abstained and len(answer.quotes) >= state.settings.top_k:
-        key = state.remember(question)
+    if not answer.abstained and answer.quotes:
+        key = state.remember(answer.resolved_question)
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton("More passages", callback_data=f"more:{key}")]]
         )
@@ -145,14 +161,61 @@ async def more_passages(update: Update, context: Context) -> None:
         await message.edit_reply_markup(reply_markup=None)
     top_k = state.settings.top_k
     async with state.typing(context.bot, message.chat_id):
-        answer = await state.run(_ask, state, question, 2 * top_k)
-    await reply(message, render_more(answer, skip=top_k))
+        answer, shown = await state.run(_ask_more, state, question, top_k)
+    await reply(message, render_more(answer, skip=shown))
 
 
-def _ask(state: BotState, question: str, top_k: int) -> Answer:
-    """On the engine thread: pick up a newly published index, then answer."""
+async def new_conversation(update: Update, context: Context) -> None:
+    """/new: forget the conversation, so the next question stands on its own."""
+    slot, key = _conversation_slot(update, context)
+    message = update.effective_message
+    async with _conversation_lock(message.chat_id if message else 0, key):
+        slot.pop(key, None)
+    await reply(message, [NEW_CONVERSATION])
+
+
+def _conversation_slot(update: Update, context: Context) -> tuple[dict, str]:
+    """Where this chat's conversation is kept in the persisted `chat_data`: one for a
+    private chat, one per user in a group (bounded, the least recent dropped)."""
+    chat_data = context.chat_data if context.chat_data is not None else {}
+    chat = update.effective_chat
+    if chat is None or chat.type == ChatType.PRIVATE:
+        return chat_data, CONVERSATION_KEY
+    user = update.effective_user
+    return chat_data.setdefault(GROUP_CONVERSATIONS_KEY, {}), str(user.id if user else 0)
+
+
+def _store(slot: dict, key: str, conversation: Conversation) -> None:
+    slot.pop(key, None)
+    slot[key] = conversation.to_dict()
+    if key != CONVERSATION_KEY:
+        for old in list(slot)[: max(0, len(slot) - MAX_GROUP_CONVERSATIONS)]:
+            del slot[old]
+
+
+def _conversation_lock(chat_id: int, key: str) -> asyncio.Lock:
+    """One lock per conversation, so its turns are read and stored in order; idle locks
+    past MAX_LOCKS are dropped."""
+    lock = _LOCKS.pop((chat_id, key), None) or asyncio.Lock()
+    _LOCKS[(chat_id, key)] = lock
+    if len(_LOCKS) > MAX_LOCKS:
+        for old in [k for k, v in _LOCKS.items() if not v.locked()][: len(_LOCKS) - MAX_LOCKS]:
+            del _LOCKS[old]
+    return lock
+
+
+def _ask_in(state: BotState, conversation: Conversation, question: str, top_k: int) -> Answer:
+    """On the engine thread: pick up a newly published index, then answer in the conversation."""
     state.engine.refresh()
-    return state.engine.ask(question, top_k=top_k)
+    return ask_in_conversation(state.engine, conversation, question, top_k=top_k)
+
+
+def _ask_more(state: BotState, question: str, top_k: int) -> tuple[Answer, int]:
+    """On the engine thread: the answer with up to twice `top_k` passages, supporting or
+    not (the reader asked for more), and how many of them the first reply showed."""
+    state.engine.refresh()
+    shown = len(state.engine.ask(question, top_k=top_k).quotes)
+    return state.engine.ask(question, top_k=2 * top_k, padding=True), shown
 
 
 def _refreshed_articles(state: BotState) -> list[ArticleInfo]:

@@ -16,7 +16,9 @@ from html.parser import HTMLParser
 TELEGRAM_LIMIT = 4096
 SEPARATOR = "\n\n"
 
-Run = tuple[str, str]  # (tag or "", plain text)
+Run = tuple[str, str]  # (tag or "", plain text); a tag may nest one in another ("blockquote>b")
+# and carry an attribute ("blockquote expandable"); neighbouring runs in the same outer tag
+# share one element: [("blockquote>b", lead), ("blockquote", "\n"), ("blockquote>i", cite)].
 Block = list[Run]
 
 _BOUNDARIES = tuple(re.compile(p) for p in (r"\n\s*\n", r"\n", r"[.!?…]\s", r"\s"))
@@ -30,10 +32,22 @@ def units(text: str) -> int:
 def to_html(block: Block) -> str:
     """The block as Telegram HTML, every text escaped."""
     out = []
+    outer = ""
     for tag, text in block:
-        if text:
-            body = html.escape(text, quote=False)
-            out.append(f"<{tag}>{body}</{tag}>" if tag else body)
+        if not text:
+            continue
+        parts = tag.split(">", 1) if tag else [""]
+        head, inner = parts[0], parts[1] if len(parts) > 1 else ""
+        if head != outer:
+            if outer:
+                out.append(f"</{outer.split()[0]}>")
+            if head:
+                out.append(f"<{head}>")
+            outer = head
+        body = html.escape(text, quote=False)
+        out.append(f"<{inner}>{body}</{inner}>" if inner else body)
+    if outer:
+        out.append(f"</{outer.split()[0]}>")
     return "".join(out)
 
 

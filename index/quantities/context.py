@@ -18,8 +18,11 @@ from index.quantities.patterns import (
     DOWN,
     FACTOR_BEFORE,
     FACTORS,
+    FROM_AFTER_VERB,
     NOUN_CHANGE_BEFORE,
     PCT_VERB_BEFORE,
+    PER_THING_AFTER,
+    PER_THING_BEFORE,
     PERIOD_HINT,
     PERIOD_PATTERNS,
     TIME_UNITS,
@@ -45,7 +48,7 @@ def read_context(text: str, q: Quantity) -> Quantity:
     if q.unit == "%":
         vm = PCT_VERB_BEFORE.search(clause_pre)
         am = CHANGE_AFTER.match(text, q.end, q.clause_end)
-        if vm and not TO_BEFORE.search(clause_pre):
+        if vm and not TO_BEFORE.search(clause_pre) and not FROM_AFTER_VERB.search(vm.group(0)):
             role, direction = "change", _direction(vm.group("verb"))
             change_text = text[pre_start + vm.start():q.end]
         elif am and am.group("verb").lower() not in ("more", "less"):
@@ -74,7 +77,22 @@ def read_context(text: str, q: Quantity) -> Quantity:
         role = "period"
     return replace(q, role=role, direction=direction, factor=factor, change_text=change_text,
                    change_approx=change_approx, period_count=count, period_unit=unit,
-                   period_text=ptext)
+                   period_text=ptext, per=_per_thing(text, q, clause_pre))
+
+
+def _per_thing(text: str, q: Quantity, clause_pre: str) -> str:
+    """ "share" for "$23.10 a share" or "a share price of $23.10": the one thing it prices."""
+    if q.unit == "%" or q.unit == "x" or "/" in q.unit:
+        return ""
+    m = PER_THING_AFTER.match(text, q.end, min(q.sentence_end, q.end + 40))
+    if m:
+        return re.sub(r"\s+", " ", m.group("noun").lower())
+    if not q.is_money:
+        return ""
+    b = PER_THING_BEFORE.search(clause_pre[-60:])
+    if b:
+        return (b.group("noun") or b.group("noun2") or "share").lower()
+    return ""
 
 
 def _direction(verb: str) -> int:

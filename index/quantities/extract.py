@@ -18,7 +18,9 @@ from __future__ import annotations
 import logging
 
 from index.quantities.context import read_context
+from index.quantities.dates import read_years
 from index.quantities.links import link
+from index.quantities.lists import drop_repeats, share_units
 from index.quantities.patterns import WORD_VALUES, YEN_IS_YEN, YEN_IS_YUAN
 from index.quantities.quantity import Quantity
 from index.quantities.scan import MAX_QUANTITIES, approx_text, scan
@@ -59,5 +61,5 @@ def _extract(text: str) -> list[Quantity]:
             sentence_end=se, clause=text[cs:ce], clause_start=cs, clause_end=ce,
             approx=raw.approx, approx_text=approx_text(text, raw))
         out.append(read_context(text, q))
-    out = link(text, out)
-    return out
+    out = link(text, share_units(text, drop_repeats(text, out)))
+    return read_years(text, out)

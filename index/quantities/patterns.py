@@ -58,7 +58,7 @@ CUR_PREFIX = re.compile(
     r"(?:(?<![A-Za-z.])(?P<code>US|U\.S\.|HK|AU|A|CA|C|S|NZ|NT|CN|RMB|JP)?(?P<sym>[$€£¥])"
     rf"|(?<![A-Za-z])(?P<iso>{_ISO}))\s?(?P<sign>[-−])?$")
 SCALE_ATTACHED = re.compile(r"(?i)(bn|mn|tn|m|k|b)(?![A-Za-z\d])")
-SCALE_WORD = re.compile(r"(?i)\s(thousand|million|billion|trillion|bn|mn|tn)\b")
+SCALE_WORD = re.compile(r"(?i)\s(thousand|million|billion|trillion|bn|mn|tn|(?:mil|bil|tril)-\s?lion)\b")
 PERCENT = re.compile(r"(?i)\s?%|\s?(?:per\s?cent|percent|pct)\b|\s(?:percentage\s+points?)\b")
 CUR_WORD = re.compile(
     r"(?i)\s(?:(?P<nation>US|U\.S\.|American|Hong Kong|HK|Australian|Canadian|Singapore|"
@@ -73,8 +73,9 @@ TIMES = re.compile(r"(?i)x(?![\w])|\s?-?fold\b|\s(times)\b")
 COMPARATIVE = re.compile(r"(?i)\s+(?:larger|bigger|more|greater|higher|smaller|less|lower|"
                           r"as|over|the)\b")
 NOUN = re.compile(r"\s(?:(?:straight|consecutive|successive|more|new|additional|other|extra|"
-                   r"full|different|separate|fewer|active|monthly|daily|annual|unique)\s)?"
-                   r"(?P<noun>[a-z][a-z\-]*[a-z])\b")
+                   r"full|different|separate|fewer|active|monthly|daily|annual|unique|common|ordinary|preferred|"
+                   r"restricted|outstanding|unvested|vested|treasury)\s)?"
+                   r"(?P<noun>[a-z][a-z\-]*[a-z]|[A-Z]{2,5}s)\b")  # "1,200 tenants", "346,453 PSUs"
 TIME_COMPOUND = re.compile(r"(?i)-(?P<tu>year|month|week|day|quarter|hour|minute)s?\b")
 # "a 43-yard field goal", "a 10-mile race": a measure written as one hyphenated word.
 MEASURE_COMPOUND = re.compile(
@@ -130,6 +131,18 @@ NOUN_CHANGE_BEFORE = re.compile(
 CHANGE_AFTER = re.compile(
     r"(?i)^\s*(?:-\s*)?(?P<verb>increase|rise|jump|gain|growth|climb|drop|fall|decline|"
     r"decrease|reduction|slump|more|less|higher|lower)\b")
+# "down from 38.4%": the earlier level, not the size of a change.
+FROM_AFTER_VERB = re.compile(r"(?i)\s(?:from|compared|versus|against|than)\s")
+# "$23.10 a share", "$12.12 per share", "$5 a barrel": a price of one thing, not a total.
+PER_THING_AFTER = re.compile(
+    r"(?i)\s*(?:per|a|an|each|for\s+each|/)\s*(?:(?:common|ordinary|diluted|basic|class\s+\w)\s+)?"
+    r"(?P<noun>share|unit|barrel|gallon|litre|liter|tonne|ton|ounce|head|person|employee|"
+    r"subscriber|customer|user|member|vehicle|car|home|house|room|seat|ticket|passenger|"
+    r"tower|site|store|kilowatt-hour|kwh|megawatt-hour|mwh|square\s+(?:foot|feet|metre|meter|mile)|"
+    r"acre|hectare|kilogram|kg|pound|mile|kilometre|kilometer|visit|order|contract|device)s?\b")
+PER_THING_BEFORE = re.compile(
+    r"(?i)\b(?:(?:per|a)[- ](?P<noun>share)|share\s+price|stock\s+price|price\s+per\s+"
+    r"(?P<noun2>[a-z]+)|(?:closed|traded|trading|priced)\s+at)\b[^.;,\d]{0,20}$")
 TO_BEFORE = re.compile(rf"(?i)\bto\s+{FILLER_APPROX}$")
 FACTOR_BEFORE = re.compile(
     r"(?i)(?:\b(?P<approx>nearly|almost|more\s+than|roughly|about|close\s+to|just\s+over|"
@@ -145,10 +158,11 @@ EQUIV_BETWEEN = re.compile(
 EQUIV_AFTER = re.compile(r"^\s*[),.;]|^\s*$|^\s+[a-z]")
 LINK_TO = re.compile(rf"(?i)^[^.;\d]{{0,60}}?\bto\s+{FILLER_APPROX}$")
 _LINK_PP = r"(?:\s+(?:in|for|during|over|at|on)\b[^.;\d,()]{0,40})?"  # "in the fourth quarter"
-LINK_UPDOWN = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:up|down|higher|lower)\s+(?:by\s+)?|an?\s+"
+LINK_UPDOWN = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:up|down|higher|lower|increased|decreased|rose|"
+                          r"fell|grew|declined|dropped|climbed|jumped|was\s+up|was\s+down)\s+(?:by\s+)?|an?\s+"
                           r"(?:increase|rise|gain|jump|drop|fall|decline|decrease)\s+of\s+)$")
-LINK_FROM = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:up|down|rising|falling|climbing|dropping)\s+"
-                        rf"from|compared\s+(?:with|to)|against|versus|from)\s+{FILLER_APPROX}$")
+LINK_FROM = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:(?:was|were|is|are)\s+)?(?:up|down|rising|falling|"
+                        rf"climbing|dropping)\s+from|compared\s+(?:with|to)|against|versus|from)\s+{FILLER_APPROX}$")
 CHANGE_CUES = re.compile(
     rf"(?i)\b(?:{_UP}|{DOWN}|doubled|tripled|trebled|quadrupled|halved|\w+-?fold|"
     r"increased|decreased|climbed|declined)\b")

@@ -46,6 +46,10 @@ class Quantity:
     equiv_text: str = ""
     equiv_start: int = -1
     equiv_end: int = -1
+    when: str = ""  # the year it measures: "2014" for "$1.6 billion in 2014"
+    since: str = ""  # for a change, the year it is measured from: "2013" in "up $108m from 2013"
+    change_pct: float | None = None  # an amount's change also stated in per cent: "£88m, or 31%"
+    per: str = ""  # a price or rate per one thing: "share" for "$23.10 a share"
 
     @property
     def is_money(self) -> bool:

@@ -185,7 +185,7 @@ def _finish(text: str, start: int, end: int, value: float, currency: str, yen: s
         return None  # "1e308", "10am", "3rd": not a quantity we can read
     sw = SCALE_WORD.match(text, end)
     if sw:
-        value = _scaled(value, SCALES[sw.group(1).lower()])
+        value = _scaled(value, SCALES[re.sub(r"[-\s]", "", sw.group(1).lower())])  # "bil- lion": a broken line
         end, scaled = sw.end(), True
     unit, strong = currency, bool(currency)
     if not unit:

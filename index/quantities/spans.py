@@ -11,13 +11,17 @@ import logging
 import re
 from typing import TYPE_CHECKING
 
-from index.quantities.patterns import CLAUSE_BOUNDARY, CONNECTIVE, SUBJECT_STARTS
+from index.quantities.patterns import CLAUSE_BOUNDARY, CONNECTIVE, MONTHS, SUBJECT_STARTS
 
 if TYPE_CHECKING:
     from index.quantities.scan import Raw
 
 log = logging.getLogger(__name__)
 
+_DAY_BEFORE = re.compile(rf"(?i)\b(?:{MONTHS})\.?\s+\d{{1,2}}\s*$")
+_YEAR_AFTER = re.compile(r"\s*(?:19|20)\d\d\b")
+_NUMBER_BEFORE = re.compile(r"(?i)\d\s*(?:%|million|billion|thousand|trillion|bn|mn|m|k)?\s*$")
+_NUMBER_AFTER = re.compile(r"\s*(?:(?:and|or)\s+)?(?:[$€£¥]\s*)?\d")
 _MAX_SENTENCE = 600  # longer "sentences" (no punctuation) are cut to a window
 _WINDOW = 240
 
@@ -117,7 +121,11 @@ def _needs_context(piece: str) -> bool:
 def _segments(text: str, ss: int, se: int) -> list[tuple[int, int]]:
     sentence = text[ss:se]
     depth, cuts = 0, []
-    marks = {m.start(): m.end() for m in CLAUSE_BOUNDARY.finditer(sentence)}
+    marks = {m.start(): m.end() for m in CLAUSE_BOUNDARY.finditer(sentence)
+             if not (_DAY_BEFORE.search(sentence, max(0, m.start() - 16), m.start())
+                     and _YEAR_AFTER.match(sentence, m.end()))  # "december 31 , 2016" is one date
+             and not (_NUMBER_BEFORE.search(sentence, max(0, m.start() - 12), m.start())
+                      and _NUMBER_AFTER.match(sentence, m.end()))}  # "$ 35.1 , $ 29.6 and $ 31.4": one list
     for k, ch in enumerate(sentence):
         if ch == "(":
             depth += 1

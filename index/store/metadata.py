@@ -36,6 +36,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE articles ADD COLUMN file_size INTEGER NOT NULL DEFAULT -1;
     ALTER TABLE articles ADD COLUMN file_mtime_ns INTEGER NOT NULL DEFAULT -1;
     """,
+    # 4: each article's MinHash signature and its LSH bands, to find syndicated copies
+    #    (index/update/near_copies.py)
+    """
+    CREATE TABLE minhash (article_id TEXT PRIMARY KEY REFERENCES articles(id), signature BLOB NOT NULL);
+    CREATE TABLE minhash_bands (
+        band INTEGER NOT NULL, key INTEGER NOT NULL, article_id TEXT NOT NULL REFERENCES articles(id)
+    );
+    CREATE INDEX minhash_bands_key ON minhash_bands(band, key);
+    """,
 ]
 
 

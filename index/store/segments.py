@@ -2,6 +2,8 @@
 
     v-<ns>/manifest.json      lists the segments, the articles dropped from each, files moved or touched
     v-<ns>/s-<ns>/            meta.sqlite + vectors.faiss of the articles one build embedded
+                              (meta.sqlite alone on the Milvus store, whose rows live in
+                              its collection: index/store/milvus_store.py)
 
 Like Lucene's segments: a build links the previous version's segment files into its
 new version (hard links: no copy) and writes only what it embedded; an article
@@ -107,6 +109,8 @@ def link_segment(src: Path, dst: Path) -> None:
     """Share an immutable segment's files with a new version (a hard link; a copy if links fail)."""
     dst.mkdir()
     for name in (METADATA, VECTORS):
+        if name == VECTORS and not (src / name).exists():
+            continue  # a Milvus segment: its vectors are rows of the collection
         try:
             os.link(src / name, dst / name)
         except OSError:

@@ -1,7 +1,9 @@
-"""A read-only, in-memory view of one published index version.
+"""A read-only view of one published index version.
 
-Everything is loaded at open, so a question is answered wholly from one version even
-while a newer one is being published.
+Metadata is loaded at open, and so are FAISS vectors, so a question is answered wholly
+from one version even while a newer one is being published. On Milvus the vectors stay
+in the collection and the store reads only the rows of this version (a filter on the
+builds it names), which a newer version being written does not change.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from index.config import IndexConfig
 from index.errors import IndexCorruptError
 from index.store.layout import METADATA, require_version
 from index.store.metadata import ArticleInfo, load_articles, load_chunks, load_quantities, open_readonly
+from index.store.milvus_store import MilvusStore, store_entry
 from index.store.segments import merged_store, read_layout, read_manifest
 from index.store.vector_store import FaissStore
 
@@ -26,14 +29,20 @@ class IndexSnapshot:
     articles: dict[str, Article]
     chunks: dict[int, Chunk]
     quantities: dict[str, list[dict]]
-    store: FaissStore
+    store: FaissStore | MilvusStore
 
     @classmethod
     def open(cls, cfg: IndexConfig) -> IndexSnapshot:
-        return cls.open_version(require_version(cfg))
+        return cls.open_version(require_version(cfg), cfg.milvus_uri if cfg.store == "milvus" else None)
+
+    @property
+    def store_kind(self) -> str:
+        """The vector store this version was written to: faiss or milvus."""
+        return "milvus" if store_entry(self.manifest) else "faiss"
 
     @classmethod
-    def open_version(cls, version: Path) -> IndexSnapshot:
+    def open_version(cls, version: Path, milvus_uri: str | None = None) -> IndexSnapshot:
+        """`milvus_uri`: where this reader reaches Milvus, when not where the version was built."""
         manifest = read_manifest(version)
         layout = read_layout(manifest)
         articles: dict[str, Article] = {}
@@ -56,7 +65,8 @@ class IndexSnapshot:
         for aid, (path, size, mtime) in layout.files.items():
             if aid in articles:
                 articles[aid] = replace(articles[aid], path=path, file_stat=(size, mtime))
-        store = merged_store(version, layout)
+        store: FaissStore | MilvusStore = (MilvusStore.open(manifest, milvus_uri) if store_entry(manifest)
+                              else merged_store(version, layout))
         if len(chunks) != len(store):
             raise IndexCorruptError(
                 f"index in {version} holds {len(store)} vectors for {len(chunks)} chunks; "

@@ -1,7 +1,7 @@
 """Vectors by chunk id behind a small interface; FAISS on local disk is the default.
 
-A distributed vector database can stand beside `FaissStore` by implementing
-`VectorStore`; nothing else in newsqa touches FAISS.
+`MilvusStore` (index/store/milvus_store.py) stands beside `FaissStore` by implementing
+`VectorStore`; nothing else in newsqa touches FAISS or Milvus.
 """
 
 from __future__ import annotations

@@ -40,11 +40,13 @@ from index.store.layout import (
 from index.store.metadata import (
     MIGRATIONS,
     applied_migrations,
+    chunk_ids_of,
     connect,
     connect_readonly,
     insert_article,
     next_chunk_id,
 )
+from index.store.milvus_store import MilvusStore, MilvusWriter, store_entry
 from index.store.segments import (
     MAX_DROPPED_SHARE,
     MAX_SEGMENTS,
@@ -56,9 +58,13 @@ from index.store.segments import (
     read_layout,
     read_manifest,
 )
-from index.store.vector_store import APPROX_MIN_CHUNKS, FaissStore, fit_store
+from index.store.snapshot import IndexSnapshot
+from index.store.vector_store import APPROX_MIN_CHUNKS, FaissStore, fit_store, stored_vectors
 from index.text.chunking import chunk_texts, embedding_text
+from index.update.near_copies import CopyFinder, NearCopy, fill_missing, signature, store_signature
 
+# The metadata migration that added MinHash signatures (index/store/metadata.py).
+SIGNED_SCHEMA = 4
 # Past this many chunks an embedding run takes over a second here: show a progress bar.
 PROGRESS_MIN_CHUNKS = 200
 
@@ -73,6 +79,7 @@ class UpdateReport:
     unchanged: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    near_copies: list[NearCopy] = field(default_factory=list)
     chunks_embedded: int = 0
     total_chunks: int = 0
     version: str = ""
@@ -164,9 +171,10 @@ def update_index(
     with build_lock(home):
         scanned = articles if articles is not None else scan_corpus(cfg, report, cache={} if rebuild else None)
         previous = None if rebuild else current_version(home)
+        replaced = _replaced_manifest(home) if rebuild else None
         work = new_workdir(home)
         try:
-            _update_into(cfg, work, previous, scanned, report, embedder, progress)
+            _update_into(cfg, work, previous, scanned, report, embedder, progress, replaced)
             if report.changed_anything or report.migrated or previous is None:
                 report.version = publish(home, work).name
             else:
@@ -180,6 +188,16 @@ def update_index(
     return report
 
 
+def _replaced_manifest(home: Path) -> dict | None:
+    """The manifest of the version a rebuild replaces; None when there is none or it is
+    unreadable (a rebuild is how a damaged index is mended)."""
+    try:
+        version = current_version(home)
+        return read_manifest(version) if version is not None else None
+    except IndexCorruptError:
+        return None
+
+
 @dataclass
 class _Previous:
     """The published version a build starts from (empty when there is none)."""
@@ -191,6 +209,12 @@ class _Previous:
     next_chunk_id: int = 0
     schema_old: bool = False
     dim: int | None = None
+    manifest: dict | None = None
+
+    @property
+    def kind(self) -> str | None:
+        """The store the version was written to (None: no version)."""
+        return None if self.version is None else ("milvus" if store_entry(self.manifest) else "faiss")
 
     @classmethod
     def read(cls, version: Path | None) -> _Previous:
@@ -213,7 +237,7 @@ class _Previous:
                 f"metadata in {version} is unreadable ({exc}); run `newsqa index rebuild`") from None
         dim = manifest.get("dim")
         return cls(version, layout, known, int(manifest.get("dropped_chunks", 0)), top + 1, old,
-                   int(dim) if dim else None)
+                   int(dim) if dim else None, manifest)
 
 
 def _update_into(
@@ -224,7 +248,10 @@ def _update_into(
     report: UpdateReport,
     embedder: Embedder | None,
     progress: bool,
+    replaced: dict | None = None,
 ) -> None:
+    """`replaced`: on a rebuild, the manifest of the version being replaced (its Milvus rows
+    stay readable until the new version is published)."""
     prev = _Previous.read(previous)
     old = {a: f.content_hash for a, f in prev.known.items()}
     report.removed = sorted(a for a in old if a not in articles)
@@ -234,7 +261,8 @@ def _update_into(
     moved = {a: (articles[a].path, *articles[a].file_stat) for a in report.unchanged
              if articles[a].file_stat != (-1, -1)
              and (articles[a].path, articles[a].file_stat) != (prev.known[a].path, prev.known[a].file_stat)}
-    report.migrated = bool(moved) or prev.schema_old
+    switching = prev.kind is not None and prev.kind != cfg.store
+    report.migrated = bool(moved) or prev.schema_old or switching
     live = sum(f.chunks for f in prev.known.values())
     report.total_chunks = live
     if not report.changed_anything and not report.migrated and previous is not None:
@@ -242,7 +270,22 @@ def _update_into(
     fresh = [a for a in report.added + report.changed if isinstance(articles[a], Article)]
     if len(fresh) < len(report.added) + len(report.changed):
         raise NewsqaError("an article to embed came without its text; run `newsqa index rebuild`")
-    new_ids, texts, rows = _chunk_rows([articles[a] for a in fresh], cfg, prev.next_chunk_id)
+    sigs: dict[str, np.ndarray] = {}
+    if fresh and cfg.near_duplicate_threshold > 0:
+        articles = dict(articles)
+        fresh = _drop_near_copies(cfg, prev, fresh, articles, report, sigs)
+        if not report.changed_anything and not report.migrated and previous is not None:
+            return
+    if cfg.store == "milvus" and prev.dim is None and embedder is None:
+        embedder = get_embedder(cfg.model)  # the collection's schema needs the dimension first
+    writer = None
+    if cfg.store == "milvus":
+        dim0 = prev.dim or (embedder.dim if embedder is not None else None)
+        assert dim0 is not None
+        writer = MilvusWriter(cfg.milvus_uri, index_home(cfg), dim0, prev.manifest or replaced,
+                              fresh=previous is None or switching)
+    first_id = max(prev.next_chunk_id, writer.next_chunk_id if writer else 0)
+    new_ids, texts, rows = _chunk_rows([articles[a] for a in fresh], cfg, first_id)
     gone = report.removed + report.changed
     gone_chunks = sum(prev.known[a].chunks for a in gone)
     total = live - gone_chunks + len(texts)
@@ -260,8 +303,11 @@ def _update_into(
     for aid in gone:
         layout.dropped.setdefault(prev.known[aid].segment, []).append(aid)
     dropped_chunks = prev.dropped_chunks + gone_chunks
-    if _compact_needed(prev, layout, live, total, dropped_chunks, bool(texts)):
-        merged, total = _compact(work, prev, layout, rows, new_ids, vectors, dim)
+    if writer is not None and vectors is not None:
+        spans = [(c.start, c.end) for _a, chunks, _q in rows for c in chunks]
+        writer.insert(new_ids, [c.article_id for _a, chunks, _q in rows for c in chunks], spans, texts, vectors)
+    if switching or _compact_needed(prev, layout, live, total, dropped_chunks, bool(texts)):
+        merged, total = _compact(work, prev, layout, rows, new_ids, vectors, dim, writer, gone, sigs)
         layout, dropped_chunks = VersionLayout([merged]), 0
     else:
         assert prev.version is not None  # a first build always compacts
@@ -269,11 +315,68 @@ def _update_into(
             link_segment(layout.segment_dir(prev.version, name), work / name)
         if texts:
             name = _segment_name()
-            _write_segment(work / name, rows, new_ids, vectors, dim)
+            _write_segment(work / name, rows, new_ids, vectors, dim, faiss_file=writer is None, sigs=sigs)
             layout.segments.append(name)
+    store = {"kind": "faiss"}
+    if writer is not None:
+        pending = [] if previous is None or switching else _chunk_ids_of(prev, gone)
+        store = writer.finish(pending, int(new_ids.max()) + 1 if len(new_ids) else first_id, total)
     report.chunks_embedded = len(texts)
     report.total_chunks = total
-    _write_manifest(cfg, work, layout, articles, dropped_chunks, total, dim)
+    _write_manifest(cfg, work, layout, articles, dropped_chunks, total, dim, store)
+
+
+def _drop_near_copies(cfg: IndexConfig, prev: _Previous, fresh: list[str], articles: dict,
+                      report: UpdateReport, sigs: dict[str, np.ndarray]) -> list[str]:
+    """The fresh articles that copy no indexed one (nor one accepted before them here);
+    each copy is reported and left out of `articles`. A changed article that became a
+    copy is removed from the index."""
+    gone = set(report.removed + report.changed)
+    dbs = []
+    try:
+        for name in prev.layout.segments if prev.version is not None else []:
+            db = connect_readonly(prev.layout.segment_dir(prev.version, name) / METADATA)  # type: ignore[arg-type]
+            if applied_migrations(db) < SIGNED_SCHEMA:  # written before signatures: this update adds them
+                db.close()
+                continue
+            dbs.append((db, set(prev.layout.dropped.get(name, ())) | gone))
+        finder = CopyFinder(dbs, cfg.near_duplicate_threshold)
+        keep = []
+        for aid in fresh:
+            sig, copy = finder.check(aid, articles[aid].text)
+            sigs[aid] = sig
+            if copy is None:
+                keep.append(aid)
+                continue
+            report.near_copies.append(copy)
+            report.skipped.append(f"{Path(articles[aid].path).name}: a near copy of {copy.of!r} "
+                                  f"(similarity {copy.similarity:.2f}); not indexed twice")
+            if aid in report.added:
+                report.added.remove(aid)
+            else:
+                report.changed.remove(aid)
+                report.removed = sorted([*report.removed, aid])
+            del articles[aid]
+    finally:
+        for db, _ in dbs:
+            db.close()
+    return keep
+
+
+def _chunk_ids_of(prev: _Previous, article_ids: list[str]) -> list[int]:
+    """Chunk ids of these articles in the segments of the previous version."""
+    assert prev.version is not None
+    by_segment: dict[str, list[str]] = {}
+    for aid in article_ids:
+        by_segment.setdefault(prev.known[aid].segment, []).append(aid)
+    ids: list[int] = []
+    for name, aids in by_segment.items():
+        db = connect_readonly(prev.layout.segment_dir(prev.version, name) / METADATA)
+        try:
+            ids += chunk_ids_of(db, aids)
+        finally:
+            db.close()
+    return ids
 
 
 def _chunk_rows(articles: list[Article], cfg: IndexConfig, next_id: int
@@ -311,20 +414,30 @@ def _compact_needed(prev: _Previous, layout: VersionLayout, live: int, total: in
     return total - largest > largest
 
 
+def _signature(article: Article, sigs: dict[str, np.ndarray] | None) -> np.ndarray:
+    """The article's MinHash signature: the one its copy check computed, else computed now."""
+    known = (sigs or {}).get(article.id)
+    return known if known is not None else signature(article.text)
+
+
 def _segment_name() -> str:
     return f"s-{time.time_ns()}"
 
 
-def _write_segment(folder: Path, rows: list, ids: np.ndarray, vectors: np.ndarray | None, dim: int | None) -> None:
-    """A new segment holding only these articles and their vectors."""
+def _write_segment(folder: Path, rows: list, ids: np.ndarray, vectors: np.ndarray | None, dim: int | None,
+                   faiss_file: bool = True, sigs: dict[str, np.ndarray] | None = None) -> None:
+    """A new segment holding only these articles and (for FAISS) their vectors."""
     folder.mkdir()
     db = connect(folder / METADATA)
     try:
         for article, chunks, quantities in rows:
             insert_article(db, article, chunks, quantities)
+            store_signature(db, article.id, _signature(article, sigs))
         db.commit()
     finally:
         db.close()
+    if not faiss_file:
+        return
     assert dim is not None
     store = FaissStore.empty(dim)
     if vectors is not None:
@@ -333,8 +446,14 @@ def _write_segment(folder: Path, rows: list, ids: np.ndarray, vectors: np.ndarra
 
 
 def _compact(work: Path, prev: _Previous, layout: VersionLayout, rows: list,
-             ids: np.ndarray, vectors: np.ndarray | None, dim: int | None) -> tuple[str, int]:
-    """Every live article of the previous version plus the new ones, as one segment."""
+             ids: np.ndarray, vectors: np.ndarray | None, dim: int | None,
+             writer: MilvusWriter | None = None, gone: list[str] | None = None,
+             sigs: dict[str, np.ndarray] | None = None) -> tuple[str, int]:
+    """Every live article of the previous version plus the new ones, as one segment.
+
+    On Milvus the rows stay where they are (a version reads them by build range), so
+    only the metadata is rewritten, unless they come from a FAISS version: then its
+    vectors move into the collection, without embedding anything again."""
     name = _segment_name()
     folder = work / name
     folder.mkdir()
@@ -345,13 +464,29 @@ def _compact(work: Path, prev: _Previous, layout: VersionLayout, rows: list,
         for aid, (path, size, mtime) in layout.files.items():
             db.execute("UPDATE articles SET path = ?, file_size = ?, file_mtime_ns = ? WHERE id = ?",
                        (path, size, mtime, aid))
+        db.commit()
+        carried = [(r[0], r[1], r[2], r[3], embedding_text(r[5], r[4])) for r in db.execute(
+            'SELECT c.id, c.article_id, c.start, c."end", c.text, a.title FROM chunks c '
+            "JOIN articles a ON a.id = c.article_id ORDER BY c.id")]
         for article, chunks, quantities in rows:
             insert_article(db, article, chunks, quantities)
+            store_signature(db, article.id, _signature(article, sigs))
         db.commit()
         live_ids = np.asarray([r[0] for r in db.execute("SELECT id FROM chunks")], dtype=np.int64)
     finally:
         db.close()
-    store = merged_store(prev.version, layout) if prev.version is not None else None
+    if writer is not None:
+        if prev.kind == "faiss" and carried:
+            old_ids, old_vectors = stored_vectors(merged_store(prev.version, layout))  # type: ignore[arg-type]
+            row_of = {int(i): n for n, i in enumerate(old_ids)}
+            if set(row_of) != {c[0] for c in carried}:
+                raise IndexCorruptError(f"index in {prev.version} holds vectors for other chunks; "
+                                        "run `newsqa index rebuild`")
+            order = [row_of[c[0]] for c in carried]
+            writer.insert(np.asarray([c[0] for c in carried], dtype=np.int64), [c[1] for c in carried],
+                          [(c[2], c[3]) for c in carried], [c[4] for c in carried], old_vectors[order])
+        return name, len(live_ids)
+    store = _previous_store(prev, layout, gone)
     if store is None:
         if dim is None:
             raise NewsqaError("nothing to index and no model loaded")
@@ -364,8 +499,24 @@ def _compact(work: Path, prev: _Previous, layout: VersionLayout, rows: list,
     return name, len(live_ids)
 
 
+def _previous_store(prev: _Previous, layout: VersionLayout, gone: list[str] | None) -> FaissStore | None:
+    """The previous version's live vectors as one FAISS store (read out of Milvus when it was
+    there: its rows less the articles this build drops)."""
+    if prev.version is None:
+        return None
+    if prev.kind == "faiss":
+        return merged_store(prev.version, layout)
+    assert prev.manifest is not None and prev.dim is not None
+    dropped = set(_chunk_ids_of(prev, gone or []))
+    ids = [c for c in sorted(IndexSnapshot.open_version(prev.version).chunks) if c not in dropped]
+    store = FaissStore.empty(prev.dim)
+    store.add(np.asarray(ids, dtype=np.int64), MilvusStore.open(prev.manifest).vectors_of(ids))
+    return store
+
+
 def _copy_rows(db: sqlite3.Connection, prev: _Previous, layout: VersionLayout, work: Path) -> None:
-    """Copy each previous segment's live rows into the new segment's database (migrating old ones)."""
+    """Copy each previous segment's live rows into the new segment's database (migrating old
+    ones, and signing articles written before signatures were kept)."""
     assert prev.version is not None
     for n, name in enumerate(layout.segments):
         src = layout.segment_dir(prev.version, name) / METADATA
@@ -382,15 +533,22 @@ def _copy_rows(db: sqlite3.Connection, prev: _Previous, layout: VersionLayout, w
                        f"WHERE article_id {live}", (dropped,))
             db.execute("INSERT INTO quantities SELECT article_id, position, data FROM seg.quantities "
                        f"WHERE article_id {live}", (dropped,))
+            db.execute(f"INSERT INTO minhash SELECT article_id, signature FROM seg.minhash WHERE article_id {live}",
+                       (dropped,))
+            db.execute("INSERT INTO minhash_bands SELECT band, key, article_id FROM seg.minhash_bands "
+                       f"WHERE article_id {live}", (dropped,))
             db.commit()
         finally:
             db.execute("DETACH DATABASE seg")
             tmp.unlink(missing_ok=True)
+    fill_missing(db)
+    db.commit()
 
 
 def _write_manifest(cfg: IndexConfig, work: Path, layout: VersionLayout, articles: dict[str, Article | IndexedFile],
-                    dropped_chunks: int, total: int, dim: int | None) -> None:
+                    dropped_chunks: int, total: int, dim: int | None, store: dict) -> None:
     manifest = {
+        "store": store,
         "model": cfg.model,
         "dim": dim,
         "chunking": cfg.chunking.model_dump(),

@@ -28,13 +28,16 @@ class Calc:
     notes: list[str] = field(default_factory=list)
     bound: str = ""  # from a change stated loosely: "about" ("nearly doubled"), "at most"
     rate_ops: list[Operand] = field(default_factory=list)
+    kind: str = ""  # the operation (`Figure.kind`): change, before, share, ratio, ...
+    signed: float | None = None  # a change's signed size, when `value` is the size asked
 
 
 def to_figure(calc: Calc) -> Figure | None:
     if not math.isfinite(calc.value):
         return None
     bound = bound_of(calc)
-    formula = f"{calc.formula} = {amount(calc.value, calc.unit)}"
+    shown = calc.signed if calc.signed is not None else calc.value  # the arithmetic's own result
+    formula = f"{calc.formula} = {amount(shown, calc.unit)}"
     if calc.extra:
         formula += f" ({calc.extra})"
     inputs = [figure_input(op) for op, _ in calc.inputs] + [figure_input(op) for op in calc.rate_ops]
@@ -51,7 +54,7 @@ def to_figure(calc: Calc) -> Figure | None:
         notes.insert(0, f"Approximate: the article says {said}.")
     return Figure(label=calc.label or "computed figure", value=calc.value, unit=calc.unit,
                   formula=formula, inputs=dedupe(inputs), approximate=bool(bound),
-                  note=" ".join(notes))
+                  note=" ".join(notes), kind=calc.kind)
 
 
 def bound_of(calc: Calc) -> str:
@@ -78,6 +81,8 @@ def figure_input(op: Operand) -> FigureInput:
         start, end = min(start, q.equiv_start), max(end, q.equiv_end)
     start, end = max(start, q.sentence_start), min(end, q.sentence_end)
     quote = q.sentence[start - q.sentence_start:end - q.sentence_start]
+    if q.when and q.when not in quote:  # "$250 million and $205 million in 2016": the year is elsewhere
+        start, end, quote = q.sentence_start, q.sentence_end, q.sentence
     return FigureInput(value=q.value, unit=q.unit, quote=quote, article_id=op.article_id,
                        start=start, end=end)
 

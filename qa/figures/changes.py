@@ -1,4 +1,11 @@
-"""A stated change: the value before it ("halved to $2.9 billion") and its size, in amount or per cent."""
+"""Changes: their size (in amount or per cent), the value before a stated change and after it.
+
+A change is read from what the article states: a level and how it got there ("halved to
+$2.9 billion", "rose 22.5% to 41.2bn yen", "up from €16.4 billion"), an amount with its
+percentage ("staff costs rose £88m, or 31%"), or one measure stated for two years. The
+value answers what was asked: "How much did X fall?" is the size of the fall (positive,
+labelled a fall), "How did X change?" keeps the sign.
+"""
 
 from __future__ import annotations
 
@@ -7,34 +14,72 @@ import math
 from index.quantities.quantity import Quantity
 from qa.figures.calc import Calc
 from qa.figures.intent import Intent
-from qa.figures.operand_pool import amounts, change_partner, earlier_of, prefer_currency
+from qa.figures.operand_pool import amounts, change_partner, earlier_of, period_notes, prefer_currency
 from qa.figures.operands import Matcher, Operand
-from qa.figures.text import (
-    amount,
-    label_text,
-    plain,
-)
+from qa.figures.series import by_years, in_year
+from qa.figures.text import amount, label_text, plain
 
 
 def value_before(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     """The value before a stated change: "halved to $2.9 billion" -> $5.8 billion."""
-    op = m.best(intent.phrases[0], amounts(ops, percent=True, measure=intent.measure),
-                prefer_currency(intent.currency))
-    if op is None or op.q.role != "level" or op.q.previous is not None:
-        return None  # no change stated, or the earlier value is stated outright
+    pool = amounts(ops, percent=True, measure=intent.measure)
+    op = m.best(intent.phrases[0], pool, prefer_currency(intent.currency))
+    return before_of(op, ops, intent.phrases[0]) if op is not None else None
+
+
+def before_of(op: Operand, ops: list[Operand], phrase: str, year: str = "") -> Calc | None:
+    """The level `op` had before the change stated with it, or None when none is stated."""
     q = op.q
-    label = label_text(f"{intent.phrases[0]} before the change")
+    what = f"{phrase} in {year}" if year else f"{phrase} before the {_noun(q)}"
+    label = label_text(what)
+    if q.role == "change" and q.unit != "%" and q.change_pct:
+        # "staff costs rose £88m, or 31%": the earlier level is £88m / 31%
+        pct = next((p for p in ops if p.article_id == op.article_id and p.q.unit == "%"
+                    and p.q.sentence_start == q.sentence_start and p.q.value == q.change_pct), None)
+        inputs = [(op, 1)] + ([(pct, -1)] if pct else [])
+        calc = Calc(label, q.value / (q.change_pct / 100), q.unit,
+                    f"{q.text} / {plain(q.change_pct)}%", inputs, kind="before")
+        calc.bound = "about" if q.approx == "about" else ""
+        return calc
+    if q.role != "level" or q.previous is not None:
+        return None  # no change stated, or the earlier value is stated outright
     inputs = [(op, 1)] + [(p, -1) for p in change_partner(op, ops)]
-    if q.factor is not None and q.factor > 0:
-        calc = Calc(label, q.value / q.factor, q.unit, undo_factor(q), inputs)
-    elif q.delta is not None:
+    if q.delta is not None:
         sign = "-" if q.delta >= 0 else "+"
-        calc = Calc(label, q.value - q.delta, q.unit,
-                     f"{q.text} {sign} {amount(abs(q.delta), q.unit)}", inputs)
+        calc = Calc(label, q.value - q.delta, q.unit, f"{q.text} {sign} {amount(abs(q.delta), q.unit)}",
+                    inputs, kind="before")
+    elif q.factor is not None and q.factor > 0:
+        calc = Calc(label, q.value / q.factor, q.unit, undo_factor(q), inputs, kind="before")
     else:
         return None
     calc.bound = change_bound(q, before=True)
     return calc
+
+
+def value_after(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
+    """The value after a stated change: "$9.4 million ... to increase by $2.7 million" -> $12.1m."""
+    pool = amounts(ops, percent=True, measure=intent.measure)
+    change = m.best(intent.phrases[0], [o for o in pool if o.q.role == "change" and o.q.unit != "%"])
+    if change is None:
+        return None
+    base = [o for o in pool if o.q.role == "level" and o.q.unit == change.q.unit and o.q.per == change.q.per
+            and o.article_id == change.article_id and o.q.sentence_start in _near(change, ops)]
+    level = m.best(intent.phrases[0], base) if base else None
+    if level is None or level.q.delta is not None or level.q.factor is not None:
+        return None
+    q = change.q
+    value = level.q.value + q.direction * q.value
+    sign = "+" if q.direction > 0 else "-"
+    return Calc(label_text(f"{intent.phrases[0]} after the {_noun(q)}"), value, q.unit,
+                f"{level.q.text} {sign} {q.text}", [(level, 1), (change, q.direction)], kind="after",
+                notes=period_notes([level, change]))
+
+
+def _near(op: Operand, ops: list[Operand]) -> set[int]:
+    """The sentence of `op` and the one before it in its article."""
+    starts = sorted({o.q.sentence_start for o in ops if o.article_id == op.article_id})
+    k = starts.index(op.q.sentence_start)
+    return set(starts[max(0, k - 1):k + 1])
 
 
 def change_bound(q: Quantity, before: bool) -> str:
@@ -56,38 +101,137 @@ def undo_factor(q: Quantity) -> str:
 
 
 def change_size(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
-    """The size of a stated change, from the level it reached and how it got there."""
-    op = m.best(intent.phrases[0], amounts(ops, percent=True, measure=intent.measure),
-                prefer_currency(intent.currency))
-    if op is None or op.q.role != "level":
-        return None  # a change stated outright ("grew 34 per cent") needs no arithmetic
+    """The size of a change: between two stated years, or from a level and how it got there."""
+    pool = amounts(ops, percent=True, measure=intent.measure)
+    pool = [o for o in pool if not (o.q.unit == "%" and o.q.role == "change")]
+    if len(intent.years) >= 2:
+        return _between_years(intent, pool, ops, m)
+    op = in_year(intent.phrases[0], intent.years[0], pool, m) if intent.years else None
+    op = op or m.best(intent.phrases[0], pool, prefer_currency(intent.currency))
+    if op is None:
+        return None
+    if op.q.role == "change":
+        return _stated_amount_change(intent, op, ops)
     q = op.q
     inputs = [(op, 1)]
     if q.previous is not None:
         earlier = earlier_of(op, ops)
         before = q.previous
-        how = f"{q.text} - {earlier.q.text if earlier else amount(before, q.unit)}"
+        before_text = earlier.q.text if earlier else amount(before, q.unit)
         inputs += [(earlier, -1)] if earlier else []
-    elif q.factor is not None and q.factor > 0:
-        before = q.value / q.factor
-        how = f"{q.text} - {undo_factor(q)}"
+        if intent.percent and "%" in q.change_text.replace(q.text, "") and q.unit != "%":
+            return None  # the percentage is stated outright
+        if q.unit == "%" and earlier is not None:
+            return _sized(intent, q.value, before, q.unit, q.text, before_text, inputs, q)
+        return _sized(intent, q.value, before, q.unit, q.text, before_text, inputs, q)
+    if q.factor is not None and q.factor > 0:
+        if intent.percent and "%" in q.change_text:
+            return None  # stated outright: "fell 20% to £760 million"
         inputs += [(p, 1) for p in change_partner(op, ops)]
-    elif q.delta is not None and not intent.percent:
-        return None  # stated outright
-    elif q.delta is not None:
-        before, how = q.value - q.delta, f"{q.text} - {amount(q.delta, q.unit)}"
-    else:
+        before = q.value / q.factor
+        return _sized(intent, q.value, before, q.unit, q.text, undo_factor(q), inputs, q)
+    if q.delta is not None and not intent.percent:
+        return None  # stated outright: "increased by £300m to £5.2bn"
+    if q.delta is not None:
+        before = q.value - q.delta
+        return _sized(intent, q.value, before, q.unit, q.text, f"{q.text} - {amount(q.delta, q.unit)}",
+                      inputs, q)
+    return None
+
+
+def _stated_amount_change(intent: Intent, op: Operand, ops: list[Operand]) -> Calc | None:
+    """ "rose £88m, or 31%": the amount is stated; its percentage too, unless only the amount is."""
+    q = op.q
+    if not intent.percent or q.change_pct is not None:
+        return None  # the asked size is stated outright
+    level = next((o for o in ops if o.article_id == op.article_id and o.q.sentence_start == q.sentence_start
+                  and o.q.role == "level" and o.q.unit == q.unit and o.q.delta is not None
+                  and math.isclose(abs(o.q.delta), q.value)), None)
+    if level is None:
         return None
-    label = label_text(f"change in {intent.phrases[0]}")
-    if intent.percent:
-        if before == 0 or "%" in q.change_text:
-            return None  # zero base, or the percentage is stated outright
-        value = (q.value / before - 1) * 100
-        how = f"({plain(q.factor)} - 1) × 100 ({q.change_text})" if q.previous is None \
-            and q.factor else \
-            f"({q.text} / {amount(before, q.unit)} - 1) × 100"
-        calc = Calc(label, value, "%", how, inputs)
-    else:
-        calc = Calc(label, q.value - before, q.unit, how, inputs)
-    calc.bound = change_bound(q, before=False)
+    before = level.q.value - level.q.delta  # type: ignore[operator]
+    return _sized(intent, level.q.value, before, q.unit, level.q.text, f"{level.q.text} - {q.text}",
+                  [(level, 1), (op, 1)], level.q)
+
+
+def _between_years(intent: Intent, pool: list[Operand], ops: list[Operand], m: Matcher) -> Calc | None:
+    """One measure stated for two years: the later less the earlier (or in per cent of it)."""
+    first, last = sorted((intent.years[0], intent.years[-1]))
+    pair = by_years(intent.phrases[0], (first, last), pool, m)
+    if pair is None:
+        pair = _pair_by_change(intent.phrases[0], first, last, pool, ops, m)
+    if pair is None:
+        return None
+    earlier, later = pair
+    if earlier.q.unit != later.q.unit:
+        return None
+    calc = _sized(intent, later.q.value, earlier.q.value, later.q.unit, later.q.text, earlier.q.text,
+                  [(later, 1), (earlier, -1)], None, years=(first, last))
+    if calc is not None:
+        calc.notes += period_notes([earlier, later])
     return calc
+
+
+def _pair_by_change(phrase: str, first: str, last: str, pool: list[Operand], ops: list[Operand],
+                    m: Matcher) -> tuple[Operand, Operand] | None:
+    """The later year's level and its stated earlier level, when only one of them is dated."""
+    later = in_year(phrase, last, pool, m)
+    if later is not None and later.q.previous is not None:
+        earlier = earlier_of(later, ops)
+        if earlier is not None and earlier.q.when in ("", first):
+            return earlier, later
+    before = in_year(phrase, first, pool, m)
+    if before is not None:
+        level = next((o for o in pool if o.article_id == before.article_id and o.q.when in ("", last)
+                      and o.q.sentence_start == before.q.sentence_start and o.q.previous == before.q.value
+                      and o.q.unit == before.q.unit), None)
+        if level is not None:
+            return before, level
+    return None
+
+
+def _sized(intent: Intent, now: float, before: float, unit: str, now_text: str, before_text: str,
+           inputs: list[tuple[Operand, int]], q: Quantity | None, years: tuple[str, ...] = ()) -> Calc | None:
+    """The change from `before` to `now`, as asked: per cent or amount, signed or by the asked direction."""
+    rise = now >= before
+    asked = intent.direction
+    noun = ("rise" if asked > 0 else "fall") if asked else "change"
+    when = f" from {years[0]} to {years[1]}" if years else ""
+    label = label_text(f"{noun} in {intent.phrases[0]}{when}")
+    if intent.percent and unit != "%":  # of two percentages, the change is in points
+        if before == 0:
+            return None
+        signed = (now / before - 1) * 100
+        if q is not None and q.previous is None and q.factor and before_text.startswith(q.text):
+            how = f"({plain(q.factor)} - 1) × 100 ({q.change_text})" if q.change_text else \
+                f"({plain(q.factor)} - 1) × 100"
+        else:
+            how = f"({now_text} / {before_text} - 1) × 100"
+        unit_out = "%"
+        extra = ""
+    else:
+        signed = now - before
+        how = f"{now_text} - {before_text}"
+        unit_out = unit
+        extra = f"{plain((now / before - 1) * 100)}%" if before and unit != "%" else ""
+        if extra and not extra.startswith("-"):
+            extra = f"+{extra}"
+    value = signed if not asked else (abs(signed) if (asked > 0) == rise else -abs(signed))
+    calc = Calc(label, value, unit_out, how, inputs, kind="change", extra=extra)
+    calc.signed = signed
+    if asked and (asked > 0) != rise and signed != 0:
+        calc.notes.append(f"It {'rose' if rise else 'fell'}, not {'rose' if asked > 0 else 'fell'}.")
+    if q is not None:
+        calc.bound = change_bound(q, before=False)
+    return calc
+
+
+def _noun(q: Quantity) -> str:
+    """ "rise", "fall" or "change": what the article says happened."""
+    if q.factor is not None:
+        return "rise" if q.factor > 1 else "fall"
+    if q.delta is not None:
+        return "rise" if q.delta > 0 else "fall"
+    if q.direction:
+        return "rise" if q.direction > 0 else "fall"
+    return "change"

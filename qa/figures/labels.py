@@ -39,6 +39,23 @@ def normalize(words: str) -> str:
 
 
 def labelled(phrase: str, pool: Sequence[Operand]) -> list[Operand]:
-    """The shares whose label is the phrase, word for word."""
+    """The shares whose label is the phrase, word for word (else once numbers are written
+    alike and an opening "from" or "aged" is dropped: "2 or more races", "45 to 64")."""
     wanted = normalize(phrase)
-    return [op for op in pool if label_after(op) == wanted] if wanted else []
+    if not wanted:
+        return []
+    exact = [op for op in pool if label_after(op) == wanted]
+    if exact:
+        return exact
+    loose = _loose(wanted)
+    return [op for op in pool if _loose(label_after(op)) == loose] if loose else []
+
+
+_NUMBER_WORDS = {"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+                 "eight": "8", "nine": "9", "ten": "10"}
+_OPENING = re.compile(r"^(?:from|between\s+the\s+ages\s+of|between|aged|ages|the\s+ages\s+of|of)\s+")
+
+
+def _loose(label: str) -> str:
+    words = " ".join(_NUMBER_WORDS.get(w, w) for w in label.split())
+    return _OPENING.sub("", words).strip()

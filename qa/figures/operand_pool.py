@@ -86,8 +86,8 @@ def common_unit(chosen: list[Operand], ops: list[Operand], currency: str
     for unit in dict.fromkeys(u for u in units if u):
         out = []
         for op in chosen:
-            if op.q.unit == unit or (op.q.unit.rstrip("s") == unit.rstrip("s")
-                                     and not op.q.is_money and unit != "%"):
+            if op.q.unit == unit or (not op.q.is_money and unit != "%" and op.q.unit != "%" and (
+                    op.q.unit.rstrip("s") == unit.rstrip("s") or op.q.unit.lower() in noun_family(unit))):
                 out.append(op)
             elif op.q.equiv_unit == unit:
                 twin = twin_of(op, ops)
@@ -99,6 +99,49 @@ def common_unit(chosen: list[Operand], ops: list[Operand], currency: str
         else:
             return out
     return None
+
+
+# Counts of one kind of thing under different nouns: a job cut is a person employed.
+_FAMILIES = [
+    frozenset({"jobs", "job", "staff", "employees", "employee", "workers", "worker", "people", "persons",
+               "positions", "roles", "posts", "headcount", "workforce"}),
+    frozenset({"shares", "share", "stock"}),
+    frozenset({"customers", "customer", "clients", "client", "users", "user", "subscribers", "subscriber",
+               "accounts", "members"}),
+]
+
+
+def noun_family(unit: str) -> frozenset[str]:
+    """The nouns counted as the same thing as `unit` ("jobs" and "people")."""
+    u = unit.lower()
+    return next((f for f in _FAMILIES if u in f), frozenset({u, u.rstrip("s")}))
+
+
+def same_kind(a: Operand, b: Operand) -> bool:
+    """Two amounts that can be added, subtracted or divided as like for like.
+
+    Money must be in one currency (or stated in it); a price of one thing ("$23.10 a
+    share") never meets a total ("$8bn"); counts must count one kind of thing.
+    """
+    qa, qb = a.q, b.q
+    if qa.per != qb.per:
+        return False
+    if qa.is_money or qb.is_money:
+        return qa.is_money and qb.is_money and (qa.unit == qb.unit or qb.unit in (qa.equiv_unit,)
+                                                or qa.unit in (qb.equiv_unit,))
+    if qa.unit == "%" or qb.unit == "%":
+        return qa.unit == qb.unit
+    if not qa.unit or not qb.unit:
+        return not qa.unit and not qb.unit
+    return qb.unit.lower() in noun_family(qa.unit) or qa.unit.rstrip("s") == qb.unit.rstrip("s")
+
+
+def kind_note(a: Operand, b: Operand) -> str:
+    """Say so when two counts are taken as one kind under different nouns ("jobs", "people")."""
+    ua, ub = a.q.unit, b.q.unit
+    if ua and ub and not a.q.is_money and ua != "%" and ua.rstrip("s") != ub.rstrip("s"):
+        return f"The article counts {ua} and {ub}; they are taken as the same thing here."
+    return ""
 
 
 def same_value(a: Operand, b: Operand) -> bool:
@@ -114,6 +157,70 @@ def names_noun(phrase: str, unit: str) -> bool:
     """The phrase itself names the counted noun: "people" for "19,234 people"."""
     stem = unit.lower()[:5].rstrip("s")
     return any(w[:5].rstrip("s") == stem for w in re.findall(r"[a-z]+", phrase.lower()))
+
+
+def names_family(phrase: str, unit: str) -> bool:
+    """The phrase names the counted thing by any of its nouns ("staff" for "84,000 people")."""
+    words = {w for w in re.findall(r"[a-z]+", phrase.lower())}
+    return names_noun(phrase, unit) or (bool(words & noun_family(unit)) and len(noun_family(unit)) > 2)
+
+
+def choose(phrase: str, pool: list[Operand], m: Matcher, contrast: list[str]) -> Operand | None:
+    """The operand `phrase` means: by meaning, else by the counted noun it names, else by
+    the words right next to a number when two numbers share one clause ("employs 84,000
+    people ... could cut up to 12,000 jobs")."""
+    op = m.best(phrase, pool, contrast=contrast)
+    if op is not None:
+        return op
+    named = [o for o in pool if o.q.unit and o.q.unit != "%" and not o.q.is_money
+             and names_family(phrase, o.q.unit)]
+    if named and all(same_value(o, named[0]) for o in named[1:]):
+        return named[0]
+    cands = named or pool
+    if not cands:
+        return None
+    named_words = [w for w in re.findall(r"\b[A-Z][\w&.'’-]*", phrase) if w.lower() not in _FILLER]
+    if named_words and any(all(w in o.q.sentence for w in named_words) for o in cands):
+        # "Tom Evans hit": a number said of Tom Evans, when some sentence names him
+        cands = [o for o in cands if all(w in o.q.sentence for w in named_words)]
+    scores = m.scores(phrase, cands, contrast)
+    top = max(scores)
+    close = [o for o, s in zip(cands, scores, strict=True) if s >= top - 0.1]
+    backed = sorted(((near_words(phrase, o, m), o) for o in close), key=lambda t: -t[0])
+    if backed and backed[0][0] >= 0.5 and (len(backed) == 1 or backed[1][0] < backed[0][0]):
+        return backed[0][1]
+    return None
+
+
+def lenient_best(phrase: str, pool: list[Operand], m: Matcher, floor: float = 0.3,
+                 margin: float = 0.1) -> Operand | None:
+    """The clear best when the rest of the question already pins the operand's kind down
+    (the count asked per unit is found by its noun: its total need not match as closely)."""
+    if not pool:
+        return None
+    ranked = sorted(zip(m.scores(phrase, pool), range(len(pool)), strict=True), key=lambda t: (-t[0], t[1]))
+    top, i = ranked[0]
+    rivals = [s for s, j in ranked[1:] if not same_value(pool[j], pool[i]) and not pool[j].same_item(pool[i])]
+    if top < floor or (rivals and top - rivals[0] < margin):
+        return None
+    return pool[i]
+
+
+def near_words(phrase: str, op: Operand, m: Matcher) -> float:
+    """The share of the phrase's words (names aside) said right next to the number."""
+    want = _stems(re.sub(r"\b[A-Z][\w&.'’-]*", " ", phrase))
+    if not want:
+        return 0.0
+    return len(want & _stems(m.local(op))) / len(want)
+
+
+_FILLER = frozenset("""the and for with that this from into what which does did has have had was were are
+its their could would can will how much many more less about per share percentage percent portion
+proportion part whole total""".split())  # noqa: SIM905
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5].rstrip("s") for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in _FILLER}
 
 
 def per_something(q: Quantity) -> bool:
@@ -141,6 +248,12 @@ def supported_side(phrase: str, other: str, pool: list[Operand], m: Matcher) -> 
     leaders = [op for s, op in named if s == top]
     if top < 0.5 or any(not same_value(o, leaders[0]) for o in leaders[1:]):
         return None
+    first = next(iter(w[:5].rstrip("s") for w in re.findall(r"[a-z]+", phrase.lower())
+                      if len(w) > 2 and w not in _FILLER), "")
+    if first and first not in _stems(m.local(leaders[0])) and any(
+            first in _stems(m.local(o)) for _, o in named
+            if o.q.sentence_start == leaders[0].q.sentence_start and not same_value(o, leaders[0])):
+        return None  # "10.0% of the population and 6.9% of families are below the line": whose is the rest?
     pool = [o for _, o in named]
     scores = m.scores(phrase, pool, contrast=[other] if other else ())
     op = pool[max(range(len(pool)), key=lambda i: scores[i])]

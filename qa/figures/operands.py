@@ -109,6 +109,29 @@ class Matcher:
             out.append(float(score))
         return out
 
+    def sentence_scores(self, phrase: str, pool: Sequence[Operand]) -> list[float]:
+        """Similarity of `phrase` to each operand's whole sentence: a sentence that names its
+        measure once for a list of numbers ("Depreciation expense ... totaled $290.2 million in
+        2019, $239.6 million in 2018 ...") says it outside the later numbers' clauses."""
+        if not pool:
+            return []
+        sentences = list(dict.fromkeys(op.q.sentence for op in pool))
+        words = {stem for _, stem in _content(phrase, skip=_names(phrase, first=True))}
+        lexical = []
+        for text in sentences:
+            have = {stem for _, stem in _content(text)}
+            lexical.append((_SENTENCE_WEIGHT + _CLAUSE_WEIGHT) * len(words & have) / len(words) if words else 0.0)
+        if self.embed is not None:
+            bare = _strip_names(phrase) or phrase
+            vecs = _as_rows(self.embed(sentences))
+            query = _as_rows(self.embed([phrase, bare])).mean(axis=0)
+            dense = [float(x) for x in vecs @ query]
+        else:
+            dense = [0.0] * len(sentences)
+            lexical = [x / (_SENTENCE_WEIGHT + _CLAUSE_WEIGHT) for x in lexical]
+        by_text = {t: d + lx for t, d, lx in zip(sentences, dense, lexical, strict=True)}
+        return [by_text[op.q.sentence] for op in pool]
+
     def local(self, op: Operand) -> str:
         """The words right next to the operand's number (see `_local_texts`)."""
         return self._local.get(id(op), "")
@@ -190,8 +213,25 @@ class Matcher:
             self._vectors = _as_rows(self.embed(list(self._clauses)))
         bare = _strip_names(phrase)
         queries = [phrase, bare] if bare and bare != phrase else [phrase]
+        said = _measure_words(phrase)
+        if said:  # "what did it earn": the measure is profit, which the clause names
+            queries = [f"{q} {said}" for q in queries]
         sims = (self._vectors @ _as_rows(self.embed(queries)).T).mean(axis=1)
         return [float(sims[self._clauses[op.q.clause]]) for op in pool]
+
+
+# Verbs a question uses for the measure a report names with a noun.
+_MEASURES = {"earn": "profit earnings income", "earned": "profit earnings income", "earns": "profit earnings",
+             "sell": "sales", "sold": "sales", "sells": "sales", "spend": "spending investment",
+             "spent": "spending investment", "spends": "spending", "pay": "revenue payments",
+             "paid": "revenue payments", "owe": "debt", "owed": "debt", "owes": "debt", "employ": "employees",
+             "employs": "employees", "employed": "employees", "lose": "loss", "lost": "loss",
+             "make": "revenue", "made": "revenue", "makes": "revenue", "charge": "price", "cost": "price"}
+
+
+def _measure_words(phrase: str) -> str:
+    words = re.findall(r"[a-z]+", phrase.lower())
+    return " ".join(dict.fromkeys(_MEASURES[w] for w in words if w in _MEASURES))
 
 
 def _strip_names(phrase: str) -> str:

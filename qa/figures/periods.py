@@ -28,7 +28,7 @@ def per_period(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     q = op.q
     formula = f"{q.text} / {count_words(divisor, intent.period)}"
     calc = Calc(label=label_text(f"{intent.phrases[0]} per {intent.period}"),
-                 value=q.value / divisor, unit=q.unit, formula=formula, inputs=[(op, 1)])
+                 value=q.value / divisor, unit=q.unit, formula=formula, inputs=[(op, 1)], kind="rate")
     if q.equiv_value is not None and q.equiv_unit and q.equiv_unit != intent.currency:
         calc.extra = (f"in {currency_word(q.equiv_unit)}: {q.equiv_text} / {plain(divisor)}"
                       f" = {amount(q.equiv_value / divisor, q.equiv_unit)}")
@@ -47,7 +47,8 @@ def annualised(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     per = f"in {count_words(q.period_count, q.period_unit)}" if q.period_count != 1 else \
         f"a {q.period_unit}"
     calc = Calc(label=label_text(f"{intent.phrases[0]}, annualised"), value=q.value * times,
-                 unit=q.unit, formula=f"{q.text} {per} × {plain(times)}", inputs=[(op, 1)])
+                 unit=q.unit, formula=f"{q.text} {per} × {plain(times)}", inputs=[(op, 1)],
+                 kind="annualise")
     calc.notes.append(f"This assumes the rest of the year runs at the rate stated "
                       f"({q.period_text}).")
     return calc

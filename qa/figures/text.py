@@ -103,6 +103,11 @@ def label_text(text: str) -> str:
     text = re.sub(r"\S*\d\S*", "", text)
     text = re.sub(r"(?i)\b(?:did|does|do|was|were|is|are|has|have|had|will|would|can|could)\b",
                   "", text)
+    text = re.sub(r"\s+", " ", text).strip(" ,")
+    # "change in sales from to": prepositions whose years the label cannot keep
+    orphan = re.compile(r"(?i)(?:\s+\b(?:from|to|in|between|and|of|for|at|on|during|since|versus|than)\b)+"
+                        r"(?=\s*(?:$|[,;)]|\b(?:relative|minus|plus|as\s+a|versus|and)\b))")
+    text = orphan.sub("", re.sub(r"(?i)\b(?:from|between)\s+(?:to|and)\b", "", text))
     return re.sub(r"\s+", " ", text).strip(" ,")
 
 
@@ -116,13 +121,37 @@ def describe_figure(f: Figure) -> str:
     The result is written by `amount`, exactly as the formula's "= result" wrote it,
     so every number in the line can be found in the formula or an input quote.
     """
-    head = amount(f.value, f.unit)
+    head = _change_head(f) if f.kind == "change" else amount(f.value, f.unit)
     if f.approximate:
         bound = "at least" if f.note.startswith(LOWER_BOUND) else (
             "at most" if f.note.startswith(UPPER_BOUND) else "about")
-        head = f"{bound} {head}"
+        word, _, rest = head.partition(" ")
+        head = f"{word} {bound} {rest}" if f.kind == "change" else f"{bound} {head}"  # "up about $2.2 billion"
     head = head[0].upper() + head[1:]
     line = f"{head} ({f.label}): {f.formula}."
     if f.note:
         line += f" {f.note}"
     return line
+
+
+_PCT_AFTER = re.compile(r"\((?P<pct>[+-]?[\d.,]+)%\)\s*$")
+
+
+def _change_head(f: Figure) -> str:
+    """ "fell 27.4%", "down $2.9 billion (50%)": the change in the words a reader uses.
+
+    The label says what was asked ("fall in ...", "rise in ...", "change in ..."): a fall
+    asked and a positive value is a fall; a change keeps its sign.
+    """
+    asked_fall = f.label.lower().startswith("fall")
+    up = f.value < 0 if asked_fall else f.value >= 0
+    size = abs(f.value)
+    if f.unit == "%" and "× 100" not in f.formula:  # two percentages: a change in points
+        return f"{'up' if up else 'down'} {plain(size)} percentage points"
+    if f.unit == "%":
+        return f"{'rose' if up else 'fell'} {amount(size, '%')}"
+    head = f"{'up' if up else 'down'} {amount(size, f.unit)}"
+    m = _PCT_AFTER.search(f.formula)
+    if m:
+        head += f" ({m.group('pct').lstrip('+-')}%)"
+    return head

@@ -44,3 +44,9 @@ class EncodeCache:
             while self._max is not None and len(self._vectors) > self._max:
                 self._vectors.popitem(last=False)
         return np.stack(out) if out else np.zeros((0, 0), dtype=np.float32)
+
+    def put(self, texts: list[str], vectors: np.ndarray) -> None:
+        """Remember vectors computed elsewhere (an evaluation's saved question vectors)."""
+        with self._lock:
+            for text, vec in zip(texts, vectors, strict=True):
+                self._vectors[text] = vec

@@ -66,10 +66,11 @@ class Retriever:
 
     def search(
         self, question: str, k: int, mode: RetrievalMode | None = None,
-        qvec: np.ndarray | None = None, focus: str | None = None,
+        qvec: np.ndarray | None = None, focus: str | None = None, plain: bool = False,
     ) -> list[Hit]:
         """The best `k` chunks for a question, best first; the articles the question names
-        lead, or else the article in `focus` (a conversation's), when it is indexed."""
+        lead, or else the article in `focus` (a conversation's), when it is indexed.
+        `plain`: fused order only, no article preference and no re-ranking (the baseline)."""
         mode = mode or self.cfg.mode
         if not len(self.ids):
             return []
@@ -85,12 +86,12 @@ class Retriever:
             fused, cos = self._score_fusion(qvec, dense, lexical, bm25)
         else:
             fused = self._rank_fusion(dense, lexical)
-        named = named_articles(question, self.snapshot.articles)
-        if not named and focus in self.snapshot.articles:
+        named = set() if plain else named_articles(question, self.snapshot.articles)
+        if not named and focus in self.snapshot.articles and not plain:
             named = {focus}
         cterms = coverage_terms(question)
         best = sorted(fused, key=lambda r: (self._article(r) not in named, -fused[r]))
-        if mode == "hybrid":
+        if mode == "hybrid" and not plain:
             best = best[:max(k, self.cfg.rerank_pool)]
             fused = self._kind_bonus(question, best, self._sentence_bonus(cterms, best, fused))
             best.sort(key=lambda r: (self._article(r) not in named, -fused[r]))

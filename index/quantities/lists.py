@@ -1,0 +1,55 @@
+"""Numbers read together: a repeat in brackets, and a list that states its unit once.
+
+Filings write "7% ( 7 % )": the bracketed repeat is one number, not a second one a
+figure could add. "29.4 million, 18.9 million and 10.2 million shares" and "18, 14 and
+11 per cent" name the unit only at the end: every number of the list counts it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from itertools import pairwise
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from index.quantities.quantity import Quantity
+
+_REPEAT_BETWEEN = re.compile(r"\s*\(\s*$")
+_REPEAT_AFTER = re.compile(r"\s*\)")
+_LIST_GAP = re.compile(r"(?i)\s*(?:,\s*(?:and\s+)?|\s+and\s+)$")
+_RANGE_BEFORE = re.compile(r"(?i)\b(?:to|from|between|and|aged|ages?|of)\s+$|[-–]\s*$")
+
+
+def drop_repeats(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Without the bracketed repeat of the number just before: "22.8% ( 22.8 % )"."""
+    out: list[Quantity] = []
+    for q in qs:
+        p = out[-1] if out else None
+        if (p is not None and p.unit == q.unit and p.value == q.value
+                and _REPEAT_BETWEEN.fullmatch(text, p.end, q.start)
+                and _REPEAT_AFTER.match(text, q.end)):
+            continue
+        out.append(q)
+    return out
+
+
+def share_units(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """A list's last unit given to the bare numbers before it: "18, 14 and 11 per cent"."""
+    out = list(qs)
+    for i, j in reversed(list(pairwise(range(len(out))))):
+        a, b = out[i], out[j]
+        if a.unit or not b.unit or b.is_money or a.sentence_start != b.sentence_start:
+            continue
+        if not _LIST_GAP.fullmatch(text, a.end, b.start):
+            continue
+        if _RANGE_BEFORE.search(text, max(0, a.start - 12), a.start):
+            continue  # "under the age of 18, 55.2% ...", "from 18 to 24, 15.3%": an age, not a share
+        if b.unit != "%" and _scaled(a.text) != _scaled(b.text):
+            continue  # "3 and 4 million shares" is ambiguous: leave "3" bare
+        out[i] = replace(a, unit=b.unit)
+    return out
+
+
+def _scaled(number: str) -> bool:
+    return re.search(r"(?i)\d\s*(?:thousand|million|billion|trillion|bn|mn|m|k)\b", number) is not None
