@@ -130,7 +130,7 @@ async def test_fifty_users_each_answered_exactly_once_and_memory_flat(
         top = ours().statistics("lineno")[:10]
         tracemalloc.stop()
         state: BotState = app.bot_data[STATE_KEY]
-        stores = (len(state.pending), len(state.limiter), len(state.typing), 
+        stores = (len(state.pending), len(state.limiter), len(state.typing),
                   sum(1 for c in app.chat_data if c in users))
     measured = USERS * len(traced)
     p50, p95 = np.percentile(latencies[:, timed.start:timed.stop], [50, 95])
