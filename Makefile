@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint index bench clean lock
+.PHONY: setup run test lint index bench clean lock redis-server
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -19,7 +19,13 @@ run: setup
 	$(BIN)/newsqa index update
 	$(BIN)/newsqa bot
 
-test: setup
+# The bot replica tests start a real redis-server (Debian's package): installed when absent.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+redis-server:
+	@command -v redis-server >/dev/null || (export DEBIAN_FRONTEND=noninteractive; \
+	  $(SUDO) apt-get install -y redis-server || ($(SUDO) apt-get update && $(SUDO) apt-get install -y redis-server))
+
+test: setup redis-server
 	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 

@@ -76,6 +76,10 @@ class Settings(BaseSettings):
                           "(default: telegram_state.pickle beside the index folder)"
     )
     allow_private_urls: bool = Field(False, description="let `add` fetch loopback/private URLs")
+    redis_url: str | None = Field(
+        None, description="Redis for the state bot replicas share (rate limits, buttons, conversations); "
+                          "unset: kept in the process"
+    )
 
     @field_validator("examples", mode="before")
     @classmethod
@@ -89,6 +93,16 @@ class Settings(BaseSettings):
     @classmethod
     def _check_milvus_uri(cls, v: str) -> str:
         return check_milvus_uri(v)
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _check_redis_url(cls, v: object) -> object:
+        """Empty means unset (a blank line in `.env`); else a URL redis-py can open."""
+        if v is None or (isinstance(v, str) and not v.strip()):
+            return None
+        from bot.telegram.shared_state import check_url  # deferred: settings load without redis
+
+        return check_url(str(v).strip())
 
     @field_validator("allowed_ids", "admin_ids", mode="before")
     @classmethod

@@ -8,6 +8,7 @@ Admins are user ids only: being in an allowed or admin's chat makes no one an ad
 from __future__ import annotations
 
 import contextlib
+import logging
 
 from telegram import Message, Update
 from telegram.constants import ChatType
@@ -16,7 +17,9 @@ from telegram.ext import ApplicationHandlerStop, ContextTypes
 
 from bot.telegram.chat_state import BotState, get_state
 from bot.telegram.sending import reply
+from bot.telegram.shared_state import StateUnavailable
 
+log = logging.getLogger(__name__)
 PRIVATE = "Sorry, this bot is private."
 
 
@@ -45,9 +48,19 @@ async def gate(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
             await update.callback_query.answer(PRIVATE, show_alert=True)
     elif update.message and _worth_replying(update.message):
         who = update.effective_user or update.message.chat
-        if state.limiter.check(who.id).allowed:  # a flood of strangers is not echoed
+        if await _may_reply(state, who.id):  # a flood of strangers is not echoed
             await reply(update.message, [PRIVATE])
     raise ApplicationHandlerStop
+
+
+async def _may_reply(state: BotState, key: int) -> bool:
+    """Within the rate limit; with Redis out of reach, no reply rather than letting the
+    stranger through (an error here would let the update go on to the other handlers)."""
+    try:
+        return (await state.check_rate(key)).allowed
+    except StateUnavailable as exc:
+        log.warning("a stranger was not answered: %s", exc)
+        return False
 
 
 def _worth_replying(message: Message) -> bool:

@@ -3,7 +3,10 @@
 Long polling by default, a webhook when `NEWSQA_WEBHOOK_URL` is set; any Bot API
 server through `NEWSQA_TELEGRAM_BASE_URL` (its files from the matching `/file/bot` URL).
 Flood limits, server errors, timeouts and dropped links are retried with back-off (see
-bot/retry.py for what that promises about duplicates).
+bot/retry.py for what that promises about duplicates). With `NEWSQA_REDIS_URL` set, what
+one update leaves for the next is in Redis (bot/telegram/shared_state.py), so replicas
+behind a load balancer answer any chat alike; else it is in the process, conversations
+saved by PTB's PicklePersistence.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from bot.settings import Settings
 from bot.telegram import access, admin, handlers
 from bot.telegram.chat_state import STATE_KEY, BotState, RateLimiter
 from bot.telegram.retry import Network, RetryingRateLimiter
+from bot.telegram.shared_state import RedisState, check_redis
 from index.errors import NewsqaError
 
 if TYPE_CHECKING:
@@ -52,6 +56,8 @@ COMMANDS = (
     ("help", "how to use it"),
 )
 REJECTED = "the Bot API server rejected TELEGRAM_BOT_TOKEN"
+SECRET_NEEDED = ("set NEWSQA_WEBHOOK_SECRET: replicas sharing NEWSQA_REDIS_URL must all check one secret "
+                 "(each would make up its own, and only the last one set would get updates)")
 ENGINE_THREADS = 1  # the engine is not promised thread-safe; torch uses the cores anyway
 
 
@@ -111,6 +117,7 @@ def build_application(
         engine=engine,
         executor=ThreadPoolExecutor(ENGINE_THREADS, thread_name_prefix="newsqa-engine"),
         limiter=RateLimiter(settings.rate_limit_per_minute),
+        shared=shared_state(settings, token),
     )
 
     async def post_init(app: Application) -> None:
@@ -118,10 +125,12 @@ def build_application(
 
     async def post_shutdown(app: Application) -> None:
         state.shutdown()
+        if state.shared is not None:
+            await state.shared.aclose()
         if own_engine:
             engine.close()
 
-    app = (
+    builder = (
         ApplicationBuilder()
         .token(token)
         .base_url(settings.telegram_base_url)
@@ -132,14 +141,24 @@ def build_application(
         .get_updates_connect_timeout(network.connect_timeout)
         .rate_limiter(RetryingRateLimiter(network))
         .concurrent_updates(True)
-        .persistence(chat_persistence(settings))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
-        .build()
     )
+    if state.shared is None:  # shared: conversations are in Redis, no file of a replica's own
+        builder = builder.persistence(chat_persistence(settings))
+    app = builder.build()
     app.bot_data[STATE_KEY] = state
     add_handlers(app)
     return app
+
+
+def shared_state(settings: Settings, token: str) -> RedisState | None:
+    """The Redis-backed state when `NEWSQA_REDIS_URL` is set; keys carry the bot's id (the
+    token's public part), so bots sharing one Redis keep apart."""
+    if not settings.redis_url:
+        return None
+    return RedisState(settings.redis_url, token.split(":", 1)[0], settings.rate_limit_per_minute,
+                      settings.conversation_idle_minutes * 60)
 
 
 def chat_persistence(settings: Settings) -> PicklePersistence:
@@ -195,7 +214,11 @@ def webhook_options(settings: Settings) -> dict[str, Any]:
 
 def run_bot(settings: Settings) -> None:
     """Serve until stopped (Ctrl-C, SIGTERM); errors a user can fix are NewsqaErrors."""
+    if settings.redis_url and settings.webhook_url and not settings.webhook_secret:
+        raise NewsqaError(SECRET_NEEDED)
     check_token(settings)  # fail fast, before loading the model
+    if settings.redis_url:
+        check_redis(settings.redis_url)
 
     from qa.engine import Engine  # heavy: imports torch
     engine = Engine.open(settings.index_config(), settings.qa_config())

@@ -2,7 +2,10 @@
 
 Everything here is bounded so a long-running bot does not grow: old rate-limit entries
 are swept, only the newest questions keep a "more passages" button alive, and a chat's
-typing loop leaves with its last question.
+typing loop leaves with its last question. With `NEWSQA_REDIS_URL` set, rate limits and
+buttons live in Redis instead (`shared`, see bot/telegram/shared_state.py), so every
+replica of the bot sees the same; the `check_rate`/`remember_more`/`take_more` methods
+pick the one in use.
 """
 
 from __future__ import annotations
@@ -14,12 +17,13 @@ from collections import OrderedDict, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from telegram.ext import ContextTypes
 
 from bot.settings import Settings
 from bot.telegram.sending import Typing
+from bot.telegram.shared_state import RedisState, Verdict
 
 if TYPE_CHECKING:
     from qa.engine import Engine
@@ -28,14 +32,6 @@ T = TypeVar("T")
 STATE_KEY = "newsqa"
 MAX_PENDING = 2000  # questions whose "more passages" button still works
 WINDOW_SECONDS = 60.0
-
-
-class Verdict(NamedTuple):
-    """Whether a question may go ahead; if not, when, and whether to say so."""
-
-    allowed: bool
-    retry_in: float = 0.0
-    warn: bool = False
 
 
 class RateLimiter:
@@ -77,7 +73,7 @@ class RateLimiter:
 
 @dataclass
 class BotState:
-    """The bot's shared state, kept in `application.bot_data[STATE_KEY]`."""
+    """What the bot keeps across updates, in `application.bot_data[STATE_KEY]`."""
 
     settings: Settings
     engine: Engine
@@ -89,6 +85,7 @@ class BotState:
         default_factory=lambda: ThreadPoolExecutor(1, thread_name_prefix="newsqa-admin"))
     typing: Typing = field(default_factory=Typing)
     started: float = field(default_factory=time.monotonic)
+    shared: RedisState | None = None  # set: rate limits, buttons, conversations in Redis
 
     def remember(self, question: str) -> str:
         """A short id for `question`, small enough for callback_data (64 bytes)."""
@@ -101,6 +98,19 @@ class BotState:
     def take(self, key: str) -> str | None:
         """The question behind a button, once: a second press finds nothing."""
         return self.pending.pop(key, None)
+
+    async def check_rate(self, key: int) -> Verdict:
+        """The rate limit of `key`, in Redis when shared, else in this process."""
+        return await self.shared.check_rate(key) if self.shared else self.limiter.check(key)
+
+    async def remember_more(self, question: str) -> str:
+        return await self.shared.remember(question) if self.shared else self.remember(question)
+
+    async def has_more(self, key: str) -> bool:
+        return await self.shared.has(key) if self.shared else key in self.pending
+
+    async def take_more(self, key: str) -> str | None:
+        return await self.shared.take(key) if self.shared else self.take(key)
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run engine work on the engine's own thread, never on the event loop."""

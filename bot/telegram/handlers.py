@@ -3,6 +3,8 @@
 Questions run on the engine's thread (see chat_state) so the event loop stays free for
 other chats; the engine picks up a newly published index before each one. Who may do
 what is in bot/access.py; admin work (adding articles, /reindex, /status) in bot/admin.py.
+Conversations are kept in PTB's `chat_data`, or in Redis when the bot's replicas share
+their state (bot/telegram/shared_state.py): then each turn reads and writes it there.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ import asyncio
 import contextlib
 import logging
 from collections import OrderedDict
+from collections.abc import AsyncIterator
+from typing import Any, NamedTuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, MessageEntityType
@@ -23,6 +27,7 @@ from bot.telegram.chat_state import BotState, get_state
 from bot.telegram.html_split import pack
 from bot.telegram.render import render_answer, render_more
 from bot.telegram.sending import reply
+from bot.telegram.shared_state import StateUnavailable
 from index.errors import NewsqaError, QuestionError
 from index.store.metadata import ArticleInfo
 from qa.answer import Answer
@@ -35,6 +40,7 @@ Context = ContextTypes.DEFAULT_TYPE
 WRONG = "Something went wrong. Please try again later."
 NOT_TEXT = "I can only read text. Please type your question."
 UNAVAILABLE = "The articles are not available right now. Please try again later."
+BUSY = "Sorry, I can't answer just now. Please try again in a moment."
 HELP = (
     "Send me a question about the news articles I know and I answer with quotes from them.\n\n"
     "/ask QUESTION: ask (in groups, or mention me)\n"
@@ -122,23 +128,30 @@ async def answer_question(update: Update, context: Context, question: str) -> No
     state, message = get_state(context), update.effective_message
     if message is None or not await _within_rate(state, update, message):
         return
-    slot, key = _conversation_slot(update, context)
-    async with _conversation_lock(message.chat_id, key), state.typing(context.bot, message.chat_id):
-        conversation = Conversation.from_dict(slot.get(key), state.settings.conversation_turns,
+    place = _conversation_place(update, context)
+    async with _holding(state, place), state.typing(context.bot, message.chat_id):
+        conversation = Conversation.from_dict(await _load(state, place), state.settings.conversation_turns,
                                               state.settings.conversation_idle_minutes * 60)
         try:
             answer = await state.run(_ask_in, state, conversation, question, state.settings.top_k)
         except QuestionError as exc:  # its one line is meant for the user
             await reply(message, pack([[("", str(exc))]]))
             return
-        _store(slot, key, conversation)
+        await _store(state, place, conversation)
     markup = None
     if not answer.abstained and answer.quotes:
-        key = state.remember(answer.resolved_question)
-        markup = InlineKeyboardMarkup(
-            [[InlineKeyboardButton("More passages", callback_data=f"more:{key}")]]
-        )
+        markup = await _more_button(state, answer.resolved_question)
     await reply(message, render_answer(answer), markup)
+
+
+async def _more_button(state: BotState, question: str) -> InlineKeyboardMarkup | None:
+    """The "More passages" button; none when Redis cannot keep it (the answer still goes)."""
+    try:
+        key = await state.remember_more(question)
+    except StateUnavailable as exc:
+        log.warning("answer sent without its button: %s", exc)
+        return None
+    return InlineKeyboardMarkup([[InlineKeyboardButton("More passages", callback_data=f"more:{key}")]])
 
 
 async def more_passages(update: Update, context: Context) -> None:
@@ -146,13 +159,13 @@ async def more_passages(update: Update, context: Context) -> None:
     state, query = get_state(context), update.callback_query
     assert query is not None and query.data is not None
     key, message = query.data.removeprefix("more:"), query.message
-    if key not in state.pending or not isinstance(message, Message):
+    if not isinstance(message, Message) or not await state.has_more(key):
         await query.answer("Those passages were shown already or are too old. Ask again?")
         return
     if not await _within_rate(state, update, None):
         await query.answer("You are asking too fast. Please wait a minute.")
         return
-    question = state.take(key)
+    question = await state.take_more(key)
     if question is None:  # pressed twice at once
         await query.answer()
         return
@@ -167,30 +180,68 @@ async def more_passages(update: Update, context: Context) -> None:
 
 async def new_conversation(update: Update, context: Context) -> None:
     """/new: forget the conversation, so the next question stands on its own."""
-    slot, key = _conversation_slot(update, context)
-    message = update.effective_message
-    async with _conversation_lock(message.chat_id if message else 0, key):
-        slot.pop(key, None)
-    await reply(message, [NEW_CONVERSATION])
+    state, place = get_state(context), _conversation_place(update, context)
+    async with _holding(state, place):
+        if state.shared is not None:
+            await state.shared.drop_conversation(place.chat_id, place.key)
+        else:
+            place.slot.pop(place.key, None)
+    await reply(update.effective_message, [NEW_CONVERSATION])
 
 
-def _conversation_slot(update: Update, context: Context) -> tuple[dict, str]:
-    """Where this chat's conversation is kept in the persisted `chat_data`: one for a
-    private chat, one per user in a group (bounded, the least recent dropped)."""
+class Place(NamedTuple):
+    """Where one conversation is kept: its chat and key, and the `chat_data` dict that holds
+    it when the state is in process (the chat's own, or its group's by user id)."""
+
+    chat_id: int
+    key: str
+    slot: dict[str, Any]
+
+
+def _conversation_place(update: Update, context: Context) -> Place:
+    """One conversation for a private chat, one per user in a group (bounded, the least
+    recent dropped; in Redis each expires when idle instead)."""
     chat_data = context.chat_data if context.chat_data is not None else {}
     chat = update.effective_chat
+    chat_id = chat.id if chat is not None else 0
     if chat is None or chat.type == ChatType.PRIVATE:
-        return chat_data, CONVERSATION_KEY
+        return Place(chat_id, CONVERSATION_KEY, chat_data)
     user = update.effective_user
-    return chat_data.setdefault(GROUP_CONVERSATIONS_KEY, {}), str(user.id if user else 0)
+    return Place(chat_id, str(user.id if user else 0), chat_data.setdefault(GROUP_CONVERSATIONS_KEY, {}))
 
 
-def _store(slot: dict, key: str, conversation: Conversation) -> None:
+async def _load(state: BotState, place: Place) -> object:
+    if state.shared is not None:
+        return await state.shared.load_conversation(place.chat_id, place.key)
+    return place.slot.get(place.key)
+
+
+async def _store(state: BotState, place: Place, conversation: Conversation) -> None:
+    """Keep the turn just answered. If Redis fails now the answer still goes out; the turn
+    is lost, so a follow-up to it is read alone."""
+    if state.shared is not None:
+        try:
+            await state.shared.save_conversation(place.chat_id, place.key, conversation.to_dict())
+        except StateUnavailable as exc:
+            log.warning("conversation turn not kept: %s", exc)
+        return
+    slot, key = place.slot, place.key
     slot.pop(key, None)
     slot[key] = conversation.to_dict()
     if key != CONVERSATION_KEY:
         for old in list(slot)[: max(0, len(slot) - MAX_GROUP_CONVERSATIONS)]:
             del slot[old]
+
+
+@contextlib.asynccontextmanager
+async def _holding(state: BotState, place: Place) -> AsyncIterator[None]:
+    """The conversation's lock in this process, and across replicas when shared."""
+    async with _conversation_lock(place.chat_id, place.key):
+        if state.shared is None:
+            yield
+        else:
+            async with state.shared.lock(place.chat_id, place.key):
+                yield
 
 
 def _conversation_lock(chat_id: int, key: str) -> asyncio.Lock:
@@ -225,7 +276,7 @@ def _refreshed_articles(state: BotState) -> list[ArticleInfo]:
 
 async def _within_rate(state: BotState, update: Update, message: Message | None) -> bool:
     user = update.effective_user or update.effective_chat
-    verdict = state.limiter.check(user.id if user else 0)
+    verdict = await state.check_rate(user.id if user else 0)
     if not verdict.allowed and verdict.warn and message is not None:
         wait = max(1, round(verdict.retry_in))
         await reply(message, [f"You are asking too fast. Please wait {wait} seconds."])
@@ -233,15 +284,19 @@ async def _within_rate(state: BotState, update: Update, message: Message | None)
 
 
 async def on_error(update: object, context: Context) -> None:
-    """Log the failure with its traceback; tell the user only that something went wrong."""
+    """Log the failure with its traceback; tell the user only that something went wrong
+    (Redis out of reach: that they may ask again in a moment)."""
     error = context.error
-    if isinstance(error, NewsqaError):
+    if isinstance(error, StateUnavailable):
+        log.warning("shared state unavailable: %s", error)
+    elif isinstance(error, NewsqaError):
         log.warning("newsqa error: %s", error)
     else:
         log.error("error while handling an update", exc_info=error)
     if not isinstance(update, Update):
         return
-    text = UNAVAILABLE if isinstance(error, NewsqaError) else WRONG
+    text = BUSY if isinstance(error, StateUnavailable) else \
+        UNAVAILABLE if isinstance(error, NewsqaError) else WRONG
     with contextlib.suppress(TelegramError):
         if update.callback_query:
             await update.callback_query.answer(text, show_alert=True)
