@@ -28,6 +28,7 @@ from qa.figures.compute import asks_for_figure, compute_figures, describe_figure
 from qa.lead.features import CandidateReader
 from qa.lead.reading import Reader, Reading
 from qa.lead.sentences import ArticleSentences
+from qa.lead.verdict import Evidence, holds_what_was_asked
 from qa.retrieval.answer_type import counted_noun, states_time, wants_time
 from qa.retrieval.encode_cache import EncodeCache
 from qa.retrieval.lexical import LexicalIndex, coverage_terms, terms
@@ -142,7 +143,8 @@ class Engine:
         reading = state.reader.read(query, qvec, hits, judge=fitted, stairs=stairs,
                                     passages=len(hits) if padding else 5) if hits else Reading()
         if fitted:
-            answers = (reading.answers and kind_present(query, reading, state.retriever.lexical)) or any(
+            answers = (reading.answers and holds_what_was_asked(
+                Evidence(query, reading, state.retriever.lexical, state.snapshot.articles))) or any(
                 _states(h, state.snapshot.quantities, asked) for asked in _quoted_numbers(query) for h in hits[:5])
         else:
             answers = stairs
@@ -231,19 +233,6 @@ def answerable(question: str, hits: list[Hit], quantities: dict[str, list[dict]]
     if counted and any(supports(h, known_words, words) and (not timed or states_time(h.chunk.text)) for h in top):
         return True
     return any(_states(h, quantities, asked) for asked in _quoted_numbers(question) for h in top)
-
-
-def kind_present(question: str, reading: Reading, lexical: LexicalIndex) -> bool:
-    """The two kind rules the fitted scorer keeps: a "When ...?" question needs a lead
-    passage that states a time ("When was Alibaba founded?" is not answered by "Jack Ma
-    co-founded it"; on SQuAD dev this costs 0.2% of answerable questions), and a "How
-    many X ...?" question needs articles that name X."""
-    if not reading.lead:
-        return False
-    if wants_time(question) and not states_time(reading.lead[0].hit.chunk.text):
-        return False
-    noun = counted_noun(question)
-    return noun is None or not lexical.unknown_terms(terms(noun))
 
 
 def _quoted_numbers(question: str) -> list[Quantity]:

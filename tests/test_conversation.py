@@ -175,3 +175,19 @@ def test_an_idle_conversation_reads_the_next_question_alone(two: Engine) -> None
     ask(two, conv, "How much did Sony pledge to invest in image sensors?", now=1000.0)
     later = ask(two, conv, "How much is that per year?", now=2000.0)
     assert later.resolved_question == later.question and not later.figures
+
+
+@pytest.mark.parametrize(("turns", "question", "reading"), [
+    # "it" never stands for a person: back past "the chief executive" to the company.
+    ([("How many jobs will Northbank cut?", "Northbank will cut 3,000 jobs."),
+      ("What did the chief executive say?", "Chief executive Sarah Onslow said the cuts were needed.")],
+     "How many people does it employ?", "How many people does Northbank employ?"),
+    # "Why?" after a "how many" question keeps what was counted, as the verb's object.
+    ([("How many jobs will Northbank cut?", "Northbank will cut 3,000 jobs.")],
+     "Why?", "Why will Northbank cut jobs?"),
+])
+def test_reading_a_reference(turns: list[tuple[str, str]], question: str, reading: str) -> None:
+    from qa.conversation.resolve import resolve
+
+    history = [Turn(q, q, article_id="northbank", lead=lead) for q, lead in turns]
+    assert resolve(question, history).resolved == reading

@@ -87,3 +87,30 @@ async def test_in_a_group_each_user_has_a_conversation(
         asker = await ask(fake_api, 46, f"/ask {PER_YEAR}", **group)
     assert "Reading this as" not in someone_else
     assert READ_PER_YEAR in asker
+
+
+async def test_more_passages_of_a_follow_up_are_for_the_question_as_read(
+    fake_api: FakeBotAPI, start_bot: StartBot, tmp_path: Path
+) -> None:
+    async with start_bot(chat_state_file=tmp_path / "chats.pickle"):
+        await ask(fake_api, 47, PLEDGE)
+        before = len(fake_api.sent(47))
+        fake_api.push_message(47, PER_YEAR)
+        [*_, reply] = await fake_api.wait_sent(47, before + 1)
+        [[button]] = reply.params["reply_markup"]["inline_keyboard"]
+        fake_api.push_callback(47, reply.result, button["callback_data"])
+        await fake_api.wait_sent(47, before + 2)
+    more = shown(fake_api, 47)[before + 1]
+    assert more.startswith("More passages for: How much did Alibaba pledge to invest in AI per year?")
+
+
+async def test_an_unreadable_chat_state_file_is_set_aside(
+    fake_api: FakeBotAPI, start_bot: StartBot, tmp_path: Path
+) -> None:
+    state = tmp_path / "chats.pickle"
+    state.write_bytes(b"\x80\x04 cut short")
+    async with start_bot(chat_state_file=state):
+        first = await ask(fake_api, 48, PLEDGE)
+    assert "380 billion yuan" in first
+    [aside] = tmp_path.glob("chats.pickle.unreadable-*")
+    assert aside.read_bytes() == b"\x80\x04 cut short"

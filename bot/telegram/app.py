@@ -13,9 +13,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import pickle
 import re
 import secrets
+import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
@@ -169,8 +172,27 @@ def chat_persistence(settings: Settings) -> PicklePersistence:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise NewsqaError(f"cannot create {path.parent} for the chat state file: {exc.strerror}") from None
+    set_aside_if_unreadable(path)
     keep = PersistenceInput(bot_data=False, chat_data=True, user_data=False, callback_data=False)
     return PicklePersistence(path, store_data=keep, update_interval=30)
+
+
+def set_aside_if_unreadable(path: Path) -> Path | None:
+    """A chat state file PTB could not load (cut short, or not a pickle) would stop the
+    bot at every start: it is moved aside (kept, for a look) and the bot starts with no
+    conversations. Returns where it went."""
+    if not path.is_file():
+        return None
+    try:
+        with path.open("rb") as fh:
+            pickle.load(fh)
+        return None
+    except Exception as exc:
+        aside = path.with_name(f"{path.name}.unreadable-{int(time.time())}")
+        path.replace(aside)
+        log.warning("chat state file %s could not be read (%s); moved to %s, starting afresh",
+                    path, type(exc).__name__, aside.name)
+        return aside
 
 
 def add_handlers(app: Application) -> None:

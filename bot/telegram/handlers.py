@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -140,14 +141,31 @@ async def answer_question(update: Update, context: Context, question: str) -> No
         await _store(state, place, conversation)
     markup = None
     if not answer.abstained and answer.quotes:
-        markup = await _more_button(state, answer.resolved_question)
+        markup = await _more_button(state, _more_request(answer))
     await reply(message, render_answer(answer), markup)
 
 
-async def _more_button(state: BotState, question: str) -> InlineKeyboardMarkup | None:
+def _more_request(answer: Answer) -> str:
+    """What the button keeps: the question as read, and for a follow-up the article it was
+    answered from, so more passages come from the conversation's article first."""
+    follow_up = answer.resolved_question != answer.question and answer.quotes
+    focus = answer.quotes[0].article_id if follow_up else None
+    return json.dumps({"question": answer.resolved_question, "focus": focus})
+
+
+def _read_more_request(kept: str) -> tuple[str, str | None]:
+    """The question and focus a button keeps (a plain question from an older version)."""
+    try:
+        row = json.loads(kept)
+        return str(row["question"]), row.get("focus")
+    except (ValueError, TypeError, KeyError):
+        return kept, None
+
+
+async def _more_button(state: BotState, request: str) -> InlineKeyboardMarkup | None:
     """The "More passages" button; none when Redis cannot keep it (the answer still goes)."""
     try:
-        key = await state.remember_more(question)
+        key = await state.remember_more(request)
     except StateUnavailable as exc:
         log.warning("answer sent without its button: %s", exc)
         return None
@@ -165,8 +183,8 @@ async def more_passages(update: Update, context: Context) -> None:
     if not await _within_rate(state, update, None):
         await query.answer("You are asking too fast. Please wait a minute.")
         return
-    question = await state.take_more(key)
-    if question is None:  # pressed twice at once
+    kept = await state.take_more(key)
+    if kept is None:  # pressed twice at once
         await query.answer()
         return
     await query.answer()
@@ -174,7 +192,7 @@ async def more_passages(update: Update, context: Context) -> None:
         await message.edit_reply_markup(reply_markup=None)
     top_k = state.settings.top_k
     async with state.typing(context.bot, message.chat_id):
-        answer, shown = await state.run(_ask_more, state, question, top_k)
+        answer, shown = await state.run(_ask_more, state, *_read_more_request(kept), top_k)
     await reply(message, render_more(answer, skip=shown))
 
 
@@ -261,12 +279,12 @@ def _ask_in(state: BotState, conversation: Conversation, question: str, top_k: i
     return ask_in_conversation(state.engine, conversation, question, top_k=top_k)
 
 
-def _ask_more(state: BotState, question: str, top_k: int) -> tuple[Answer, int]:
+def _ask_more(state: BotState, question: str, focus: str | None, top_k: int) -> tuple[Answer, int]:
     """On the engine thread: the answer with up to twice `top_k` passages, supporting or
     not (the reader asked for more), and how many of them the first reply showed."""
     state.engine.refresh()
-    shown = len(state.engine.ask(question, top_k=top_k).quotes)
-    return state.engine.ask(question, top_k=2 * top_k, padding=True), shown
+    shown = len(state.engine.ask(question, top_k=top_k, focus=focus).quotes)
+    return state.engine.ask(question, top_k=2 * top_k, padding=True, focus=focus), shown
 
 
 def _refreshed_articles(state: BotState) -> list[ArticleInfo]:

@@ -283,8 +283,11 @@ def names(text: str) -> list[str]:
 
 
 def _personish(name: str) -> bool:
-    """"Jiang Fan", not "Hedgeye Risk Management", "JD.com" or "Alibaba's net income"."""
+    """"Jiang Fan" or "the chief executive", not "Hedgeye Risk Management", "JD.com" or
+    "Alibaba's net income"."""
     parts = name.split()
+    if parts and _bare(parts[-1]) in _PERSON_NOUNS:
+        return True
     return 2 <= len(parts) <= 4 and all(p[:1].isupper() and not p.isupper() for p in parts) and not any(
         p.lower().strip(".") in _ORG_WORDS for p in parts)
 
@@ -513,7 +516,11 @@ def _wh_over(wh: str, previous: str) -> str | None:
         return f"{wh} {words[0].lower()} {' '.join(words[1:])}{end}"
     aux = next((i for i in range(1, min(len(low), 7)) if low[i] in _AUX), None)
     if low and low[0] in _WH and aux is not None:
-        return f"{wh} {' '.join(words[aux:])}{end}"
+        # "How many jobs will X cut?" -> "Why will X cut jobs?": the thing counted or
+        # measured goes back after the verb, as its object.
+        counted = words[2:aux] if low[:2] in (["how", "many"], ["how", "much"]) else []
+        tail = f" {' '.join(counted)}" if counted and all(_bare(w) not in _PREPS for w in counted) else ""
+        return f"{wh} {' '.join(words[aux:])}{tail}{end}"
     return None
 
 
