@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 
 from index.article import Article
 from qa.answer import Answer, Figure, Quote
+from qa.asked import what_was_asked
 from qa.lead.features import Candidate
 from qa.lead.reading import Reading
 from qa.retrieval.retrieve import Hit
@@ -164,58 +164,3 @@ def abstain(question: str, query: str = "", reading: Reading | None = None,
     return Answer(question=question, answer=text, abstained=True, closest=closest)
 
 
-_AUX = r"is|are|was|were|do|does|did|has|have|had|will|would|can|could|should|might|may"
-_WH = r"what|who|whom|whose|when|where|why|which|how(?:\s+(?:much|many|long|far|old|often|fast|big|large))?"
-_ASKED = re.compile(rf"(?is)^\s*(?P<wh>(?:{_WH})(?:\s+[a-z-]+)??)\s+(?P<aux>{_AUX})\s+(?P<rest>.+?)[\s?.!]*$")
-_IRREGULAR = {"say": "said", "make": "made", "take": "took", "give": "gave", "get": "got", "go": "went",
-              "win": "won", "lose": "lost", "pay": "paid", "spend": "spent", "buy": "bought", "sell": "sold",
-              "find": "found", "tell": "told", "think": "thought", "put": "put", "cut": "cut", "set": "set",
-              "leave": "left", "bring": "brought", "become": "became", "begin": "began", "hold": "held",
-              "rise": "rose", "fall": "fell", "grow": "grew", "know": "knew", "see": "saw", "lead": "led",
-              "raise": "raised", "come": "came", "run": "ran", "build": "built", "send": "sent", "keep": "kept",
-              "choose": "chose", "hire": "hired", "meet": "met", "write": "wrote", "drive": "drove",
-              "feel": "felt", "sink": "sank", "shrink": "shrank", "forecast": "forecast"}
-
-
-def what_was_asked(question: str) -> str:
-    """The question as the object of "the articles don't say": "What is X's price?" ->
-    "what X's price is"; "How much did X report?" -> "how much X reported"; otherwise the
-    question quoted."""
-    q = " ".join(question.split())
-    m = _ASKED.match(q)
-    if m is None:
-        if re.match(rf"(?i)^(?:{_WH})\b", q):  # "Who won the cup?": the subject is asked
-            return q[0].lower() + q[1:].rstrip("?. ")
-        return f"“{q.rstrip('?')}”" if q else "that"
-    wh, aux, rest = m.group("wh"), m.group("aux").lower(), m.group("rest")
-    wh = wh[0].lower() + wh[1:]
-    if aux in ("do", "does", "did"):
-        words = rest.split()
-        verb_at = _verb_position(words)
-        if verb_at is None:
-            return f"“{q.rstrip('?')}”"
-        verb = words[verb_at].lower()
-        words[verb_at] = _past(verb) if aux == "did" else (verb + "s" if aux == "does" else verb)
-        return f"{wh} {' '.join(words)}"
-    if re.match(r"(?i)^(?:what|who|which)$", m.group("wh").split()[0]) and len(m.group("wh").split()) == 1:
-        return f"{wh} {rest} {aux}"
-    return f"{wh} {rest} {aux}" if " " not in rest or aux in ("is", "are", "was", "were") else f"{wh} {aux} {rest}"
-
-
-def _verb_position(words: list[str]) -> int | None:
-    """Where the main verb sits after "did/does SUBJECT": the first lower-case word after a
-    capitalised or possessive subject, or the second word."""
-    for i, w in enumerate(words[1:], start=1):
-        if w[:1].islower() and not w.endswith("'s") and w.lower() not in {"the", "a", "an", "of", "its", "their"}:
-            return i
-    return None
-
-
-def _past(verb: str) -> str:
-    if verb in _IRREGULAR:
-        return _IRREGULAR[verb]
-    if verb.endswith("e"):
-        return verb + "d"
-    if re.search(r"[^aeiou]y$", verb):
-        return verb[:-1] + "ied"
-    return verb + "ed"

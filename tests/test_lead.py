@@ -142,3 +142,16 @@ def test_lead_marks_survive_the_json_contract(lead_engine: Engine, tmp_path: Pat
     q = row["quotes"][0]
     assert q["start"] <= q["lead_start"] < q["lead_end"] <= q["end"]
     assert row["resolved_question"] == row["question"]
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("How many people does the chief executive employ?", "how many people the chief executive employs"),
+    ("How much will the Gujarat factory cost in dollars?", "how much the Gujarat factory will cost in dollars"),
+    ("By how much did Sunreach's shipments grow?", "by how much Sunreach's shipments grew"),
+    ("How much does Alibaba plan to invest?", "how much Alibaba plans to invest"),
+    ("What was Alibaba's full-year net income?", "what Alibaba's full-year net income was"),
+    # No verb it knows: quoted as asked, never restated wrongly.
+    ("What has Tencent spent on AI?", "“What has Tencent spent on AI”"),
+])
+def test_what_was_asked_moves_the_auxiliary_only_past_a_known_verb(question: str, asked: str) -> None:
+    assert what_was_asked(question) == asked
