@@ -152,15 +152,18 @@ CLOSEST_MIN_COSINE = 0.35
 
 
 def abstain(question: str, query: str = "", reading: Reading | None = None,
-            articles: dict[str, Article] | None = None) -> Answer:
+            articles: dict[str, Article] | None = None, note: str = "") -> Answer:
     """Say plainly what the articles do not say; quote nothing as an answer. The closest
-    passage, when on topic, goes in `closest`, never in `quotes`."""
+    passage, when on topic, goes in `closest`, never in `quotes`; `note`, why it does not
+    answer ("it reports another period"), is said only beside it."""
     text = f"The articles don't say {what_was_asked(query or question)}."
     closest = None
     if reading is not None and reading.lead and articles is not None:
         best = reading.lead[0]
         if best.hit.dense >= CLOSEST_MIN_COSINE:
             closest = _quote([best], articles, 450)
+            if note:
+                text += f" The closest passage does not answer: {note}."
     return Answer(question=question, answer=text, abstained=True, closest=closest)
 
 

@@ -28,7 +28,7 @@ from qa.figures.compute import asks_for_figure, compute_figures, describe_figure
 from qa.lead.features import CandidateReader
 from qa.lead.reading import Reader, Reading
 from qa.lead.sentences import ArticleSentences
-from qa.lead.verdict import Evidence, holds_what_was_asked
+from qa.lead.verdict import NOTES, Evidence, failed_checks
 from qa.retrieval.answer_type import counted_noun, states_time, wants_time
 from qa.retrieval.encode_cache import EncodeCache
 from qa.retrieval.lexical import LexicalIndex, coverage_terms, terms
@@ -142,14 +142,17 @@ class Engine:
         fitted = self.qa_cfg.abstention == "fitted"
         reading = state.reader.read(query, qvec, hits, judge=fitted, stairs=stairs,
                                     passages=len(hits) if padding else 5) if hits else Reading()
+        failed: list[str] = []
         if fitted:
-            answers = (reading.answers and holds_what_was_asked(
-                Evidence(query, reading, state.retriever.lexical, state.snapshot.articles))) or any(
+            if reading.answers:
+                failed = failed_checks(Evidence(query, reading, state.retriever.lexical, state.snapshot.articles))
+            answers = (reading.answers and not failed) or any(
                 _states(h, state.snapshot.quantities, asked) for asked in _quoted_numbers(query) for h in hits[:5])
         else:
             answers = stairs
         if not figures and not answers:
-            return abstain(question, query, reading, state.snapshot.articles)
+            return abstain(question, query, reading, state.snapshot.articles,
+                           note=NOTES.get(failed[0], "") if failed else "")
         if self.qa_cfg.lead:
             quotes = lead_quotes(reading, figures, state.snapshot.articles, k, self.qa_cfg.max_quote_chars,
                                  support_ratio=0.0 if padding else SUPPORT_RATIO)

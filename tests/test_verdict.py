@@ -55,7 +55,7 @@ def verdict_engine(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder)
 
 
 def _failed(engine: Engine, question: str) -> list[str]:
-    hits, reading = engine.read(question)
+    _hits, reading = engine.read(question)
     state = engine._state
     return failed_checks(Evidence(question, reading, state.retriever.lexical, state.snapshot.articles))
 
@@ -94,6 +94,14 @@ def test_the_same_kinds_of_question_are_answered_where_the_articles_say(verdict_
     answer = verdict_engine.ask(question)
     assert not answer.abstained, answer.answer
     assert gold in lead_text(answer.quotes[0])
+
+
+def test_declining_says_why_the_closest_passage_does_not_answer(verdict_engine: Engine) -> None:
+    answer = verdict_engine.ask("What was Halverson Steel's full-year net income?")
+    assert answer.abstained and answer.closest is not None
+    assert answer.answer == ("The articles don't say what Halverson Steel's full-year net income was. "
+                             "The closest passage does not answer: it reports another period.")
+    assert "three months to March" in answer.closest.text
 
 
 def test_every_check_fails_without_a_lead(verdict_engine: Engine) -> None:
