@@ -42,6 +42,8 @@ study die become seem look sound feel mention discuss decide choose select requi
 help support oppose criticise criticize praise
 """
 _VERBS = frozenset(_IRREGULAR) | frozenset(_VERB_WORDS.split())
+_PARTICIPLES = frozenset(_IRREGULAR.values()) | {"paid", "known", "given", "taken", "shown", "seen", "done", "won"}
+_AFTER_COPULA = frozenset({"worth", "for", "about", "like"})
 _PARTICLE = frozenset({"not", "n't", "never", "also", "still", "ever", "already", "just", "really"})
 
 
@@ -57,7 +59,13 @@ def what_was_asked(question: str) -> str:
     wh = wh[0].lower() + wh[1:]
     words = rest.split()
     if aux in ("is", "are", "was", "were"):
-        # "What is X's price?" -> "what X's price is"; "Who is X?" -> "who X is".
+        # "What is X's price?" -> "what X's price is"; "What is she paid?" -> "what she
+        # is paid"; "What is Alibaba worth?" -> "what Alibaba is worth".
+        at = len(words) - 1
+        if at > 1 and words[at].lower() in _AFTER_COPULA and _participle(words[at - 1]):
+            at -= 1  # "What was the plant used for?" -> "what the plant was used for"
+        if at > 0 and (words[at].lower() in _AFTER_COPULA or _participle(words[at])):
+            return " ".join([wh, *words[:at], aux, *words[at:]])
         return f"{wh} {rest} {aux}"
     verb_at = _verb_position(words)
     if verb_at is None:
@@ -68,6 +76,11 @@ def what_was_asked(question: str) -> str:
         verb = _past(low) if aux == "did" else _third_person(low) if aux == "does" else low
         return " ".join([wh, *subject, verb, *after])
     return " ".join([wh, *subject, aux, verb, *after])
+
+
+def _participle(word: str) -> bool:
+    low = word.lower()
+    return low in _PARTICIPLES or (low.endswith("ed") and word[:1].islower())
 
 
 def _quoted(q: str) -> str:

@@ -28,7 +28,7 @@ from qa.figures.compute import asks_for_figure, compute_figures, describe_figure
 from qa.lead.features import CandidateReader
 from qa.lead.reading import Reader, Reading
 from qa.lead.sentences import ArticleSentences
-from qa.lead.verdict import NOTES, Evidence, failed_checks
+from qa.lead.verdict import NOTES, Evidence, failed_checks, quotes_the_person_asked
 from qa.retrieval.answer_type import counted_noun, states_time, wants_time
 from qa.retrieval.encode_cache import EncodeCache
 from qa.retrieval.lexical import LexicalIndex, coverage_terms, terms
@@ -144,9 +144,10 @@ class Engine:
                                     passages=len(hits) if padding else 5) if hits else Reading()
         failed: list[str] = []
         if fitted:
+            evidence = Evidence(query, reading, state.retriever.lexical, state.snapshot.articles)
             if reading.answers:
-                failed = failed_checks(Evidence(query, reading, state.retriever.lexical, state.snapshot.articles))
-            answers = (reading.answers and not failed) or any(
+                failed = failed_checks(evidence)
+            answers = (reading.answers and not failed) or quotes_the_person_asked(evidence) or any(
                 _states(h, state.snapshot.quantities, asked) for asked in _quoted_numbers(query) for h in hits[:5])
         else:
             answers = stairs

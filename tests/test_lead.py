@@ -155,3 +155,13 @@ def test_lead_marks_survive_the_json_contract(lead_engine: Engine, tmp_path: Pat
 ])
 def test_what_was_asked_moves_the_auxiliary_only_past_a_known_verb(question: str, asked: str) -> None:
     assert what_was_asked(question) == asked
+
+
+@pytest.mark.parametrize(("question", "asked"), [
+    ("What is Sarah Onslow paid?", "what Sarah Onslow is paid"),
+    ("What is Alibaba worth?", "what Alibaba is worth"),
+    ("What was the plant used for?", "what the plant was used for"),
+    ("Where was the company founded?", "where the company was founded"),
+])
+def test_what_was_asked_keeps_a_participle_after_the_copula(question: str, asked: str) -> None:
+    assert what_was_asked(question) == asked

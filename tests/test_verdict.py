@@ -87,6 +87,7 @@ def test_a_question_the_articles_do_not_answer_fails_its_check(verdict_engine: E
     ("What did Marlowe's chief executive say about the dividend?", "raise its dividend"),
     ("How many workers will Halverson's furnace closure affect?", "900 workers"),
     ("How much will Marlowe spend on research?", "£2.3 billion"),
+    ("What did Tomas Lindqvist say?", "raise its dividend"),
 ])
 def test_the_same_kinds_of_question_are_answered_where_the_articles_say(verdict_engine: Engine, question: str,
                                                                         gold: str) -> None:
@@ -102,6 +103,15 @@ def test_declining_says_why_the_closest_passage_does_not_answer(verdict_engine: 
     assert answer.answer == ("The articles don't say what Halverson Steel's full-year net income was. "
                              "The closest passage does not answer: it reports another period.")
     assert "three months to March" in answer.closest.text
+
+
+def test_what_a_named_person_said_is_answered_however_far_the_vectors(verdict_engine: Engine) -> None:
+    """A bare name sits far from its passage in the embedding; the lead quoting that person
+    answers "What did X say?" all the same."""
+    answer = verdict_engine.ask("What did Dana Whitfield say?")  # the author: quoted nowhere
+    assert answer.abstained
+    answer = verdict_engine.ask("What did Lindqvist say?")
+    assert not answer.abstained and "Lindqvist" in lead_text(answer.quotes[0])
 
 
 def test_every_check_fails_without_a_lead(verdict_engine: Engine) -> None:

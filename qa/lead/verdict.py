@@ -156,6 +156,22 @@ CHECKS: dict[str, Check] = {
 }
 
 
+_NAMED = re.compile(r"\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*")
+
+
+def quotes_the_person_asked(e: Evidence) -> bool:
+    """ "What did Lim Wei Ming say?" over a lead in which Lim Wei Ming says something is
+    answered, however far the question's vector is from the passage's: the embedding
+    places a bare name poorly (cosine 0.08 for that one), and nothing else is asked."""
+    if not e.reading.lead or not _SPEECH_ASKED.search(e.question):
+        return False
+    names = [n for n in _NAMED.findall(e.question[1:]) if n.lower() not in _QUESTION_WORDS]
+    lead = e.lead_text
+    return bool(names) and all(_POSSESSIVE.sub("", n) in lead for n in names) and quotes_someone(e)
+
+
+_POSSESSIVE = re.compile(r"['’]s?$")
+
 # What a failed check says of the closest passage, shown beside it when declining.
 NOTES: dict[str, str] = {
     "when": "it gives no time", "counted": "no article names what is counted",
