@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import bm25s
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -17,10 +18,15 @@ from bot.cli.main import cli
 from index.config import IndexConfig
 from index.embedder import Embedder
 from index.errors import NewsqaError
+from index.store import lexicon
 from index.store.layout import index_home
 from index.store.milvus_store import MilvusStore, MilvusWriter, connect, count_rows, release
 from index.store.snapshot import IndexSnapshot
 from index.update.build import update_index
+from qa.config import QAConfig
+from qa.engine import Engine
+from qa.retrieval.lexical import StoreLexicon, terms
+from qa.retrieval.retrieve import Retriever
 from tests.conftest import ROOT, SEED, on_store
 
 MEITUAN = ("Title: Meituan narrows losses\ndate 2025-11-20 By Test Writer\n\nMeituan said its food delivery "
@@ -105,6 +111,42 @@ def test_milvus_bm25_field_finds_the_words(milvus_cfg: IndexConfig) -> None:
     scores, ids = snap.store.search_text(["net income halved"], 3)
     assert scores[0][0] > 0 and list(scores[0]) == sorted(scores[0], reverse=True)
     assert "Net income halved" in snap.chunks[int(ids[0][0])].text
+
+
+ZORBLAT = ("Title: Harbour notes\ndate 2025-11-21 By Test Writer\n\nDock workers in the northern port unloaded "
+           "crates of zorblatine on Tuesday, the harbour master said. The ferry timetable is unchanged "
+           "for the winter, and the fish market opens at six.\n")
+
+
+def test_hybrid_retrieval_takes_its_bm25_candidates_from_milvus(milvus_cfg: IndexConfig, embedder: Embedder,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """Opening a version on Milvus builds no BM25 in memory and reads no chunk's text or
+    terms; BM25 alone (no in-memory index exists) finds the one chunk holding a made-up
+    word through the collection's BM25 field, hybrid asks the collection too, and only
+    the candidates' terms are read."""
+    (milvus_cfg.corpus_dir / "harbour.txt").write_text(ZORBLAT)
+    update_index(milvus_cfg, embedder=embedder)
+
+    def forbidden(*_a: object, **_k: object) -> None:
+        raise AssertionError("the whole corpus was read for BM25")
+
+    monkeypatch.setattr(bm25s.BM25, "index", forbidden)
+    monkeypatch.setattr(Retriever, "_texts", forbidden)
+    monkeypatch.setattr(lexicon, "terms", forbidden)  # no segment's chunks tokenized again
+    asked: list[list[list[str]]] = []
+    real = MilvusStore.search_terms
+    monkeypatch.setattr(MilvusStore, "search_terms",
+                        lambda self, queries, k: asked.append(queries) or real(self, queries, k))
+    engine = Engine(milvus_cfg, QAConfig(candidates=3), embedder)
+    retriever = engine._state.retriever
+    assert isinstance(retriever.lexical, StoreLexicon) and not retriever.lexical.known_terms()
+    question = "Which crates did the dock workers unload: zorblatine?"
+    target = next(c for c in retriever.snapshot.chunks.values() if "zorblatine" in c.text)
+    assert [h.chunk.id for h in retriever.search(question, 1, mode="bm25")] == [target.id]  # lexical alone
+    assert asked == [[terms(question)]]
+    hits = retriever.search(question, 3)
+    assert len(asked) == 2 and hits[0].chunk.id == target.id
+    assert 0 < len(retriever.lexical.known_terms()) <= 6 < len(retriever.ids)  # the candidates' terms only
 
 
 def test_moving_between_stores_embeds_nothing_again(fresh_cfg: IndexConfig, tmp_path: Path,

@@ -117,4 +117,6 @@ def test_a_refresh_reads_only_the_new_chunks_and_scores_as_a_fresh_start(
     fresh = Engine(seeded, QAConfig(), embedder)._state.retriever
     assert fresh.lexical.tokens == after.lexical.tokens
     query = ["meituan", "deliveri", "order"]
-    assert np.allclose(fresh.lexical.scores(query), after.lexical.scores(query))
+    rows = range(len(after.ids))
+    assert np.allclose(fresh.lexical.scores_of(query, rows), after.lexical.scores_of(query, rows))
+    assert fresh.lexical.df == after.lexical.df

@@ -18,7 +18,7 @@ from measure.seed_eval import fold
 from qa.answer import Answer
 from qa.config import QAConfig
 from qa.engine import Engine
-from qa.retrieval.lexical import LexicalIndex, terms
+from qa.retrieval.lexical import LexicalIndex, StoreLexicon, terms
 from qa.retrieval.retrieve import _zscore
 from tests.conftest import SEED, STORES, make_corpus, on_store, seed_questions
 
@@ -62,9 +62,23 @@ def _quotes_any(answer: Answer, row: dict) -> bool:
 
 
 def test_retriever_uses_the_configured_bm25_settings(engine: Engine) -> None:
-    bm25 = engine._state.retriever.lexical.bm25
+    lexical = engine._state.retriever.lexical
     cfg = QAConfig()
-    assert (bm25.k1, bm25.b) == (cfg.bm25_k1, cfg.bm25_b)
+    assert (lexical.k1, lexical.b) == (cfg.bm25_k1, cfg.bm25_b)
+    if not isinstance(lexical, StoreLexicon):  # Milvus scores its candidates by these, without bm25s
+        assert (lexical.bm25.k1, lexical.bm25.b) == (cfg.bm25_k1, cfg.bm25_b)
+
+
+def test_the_store_lexicon_scores_as_the_in_memory_bm25(engine: Engine) -> None:
+    """On Milvus the retriever scores BM25 from the stored term statistics; on the same
+    chunks the scores are those of bm25s over every chunk's text."""
+    retriever = engine._state.retriever
+    full = LexicalIndex(retriever._texts(), k1=retriever.cfg.bm25_k1, b=retriever.cfg.bm25_b)
+    rows = list(range(len(retriever.ids)))
+    for question in ("What happened to Alibaba's net income?", "cloud revenue cloud AI spending", "zzz"):
+        q = terms(question)
+        assert np.allclose(retriever.lexical.scores_of(q, rows), full.scores_of(q, rows), atol=1e-5)
+    assert retriever.lexical.df == full.df and retriever.lexical.n == full.n
 
 
 def test_zscore_is_relative_to_the_reference_and_flat_lists_add_nothing() -> None:

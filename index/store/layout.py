@@ -25,6 +25,7 @@ from index.errors import IndexCorruptError, IndexMissingError, NewsqaError
 
 VECTORS = "vectors.faiss"
 METADATA = "meta.sqlite"
+TERMS = "terms.sqlite"  # a Milvus segment's BM25 terms (index/store/lexicon.py)
 MANIFEST = "manifest.json"
 KEEP_VERSIONS = 2
 

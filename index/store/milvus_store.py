@@ -2,10 +2,10 @@
 
 One collection per index identity (model + chunking, as the index folder is named).
 A row is one chunk: `chunk_id` (the primary key; ids are never reused, see
-`index/update/milvus_rows.py`), `article_id`, `start`/`end` offsets, the `text` BM25
-reads (title and chunk, as the in-memory BM25 reads it), the dense `vector`, a `sparse`
-vector that Milvus's own BM25 function fills from `text`, and `gen`, the build that
-wrote the row.
+`index/update/build.py`), `article_id`, `start`/`end` offsets, the `text` BM25 reads
+(the terms of its title and chunk as newsqa's own BM25 reads them, stemmed and without
+stop words: `bm25_text`), the dense `vector`, a `sparse` vector that Milvus's own BM25
+function fills from `text`, and `gen`, the build that wrote the row.
 
 Versions: rows are written once and never changed. A published version names the range
 of builds it reads (`gen_from` .. `gen`) and the chunks it dropped that still lie in the
@@ -14,11 +14,12 @@ needs them). A reader filters on exactly that, so rows a build is writing (a new
 `gen`) are invisible until CURRENT names the version holding them, and a killed build
 leaves rows no published version reads, which the next build deletes first.
 
-Article metadata, chunk texts and quantities stay in SQLite segments beside the
-manifest (as with FAISS): a reader loads them whole at open anyway (quotes, figures,
-the in-memory BM25 and coverage need every chunk's text), they publish atomically with
-CURRENT on a local disk, and SQLite needs no server. Only the vectors and the BM25
-field live in Milvus, where they grow.
+Article metadata, chunk texts, quantities and each segment's term statistics
+(index/store/lexicon.py) stay in SQLite segments beside the manifest (as with FAISS):
+a reader loads the metadata at open anyway (quotes, figures), they publish atomically
+with CURRENT on a local disk, and SQLite needs no server. Only the vectors and the
+BM25 field live in Milvus, where they grow: the retriever asks the collection for both
+its dense and its BM25 candidates and builds no BM25 of its own.
 
 Milvus Lite holds its folder for one process at a time: a bot and a separate
 `newsqa index update` need a Milvus server. Lite's search reads every row in Python,
@@ -42,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from index.errors import IndexCorruptError, NewsqaError
+from index.text.terms import terms
 
 TEXT_MAX = 65_535  # Milvus's VARCHAR limit; a chunk is at most a few hundred characters
 ID_MAX = 1_024
@@ -50,6 +52,10 @@ FETCH_BATCH = 4_000
 CONNECT_TIMEOUT = 5.0
 LITE_KEEPALIVE_MS = 600_000
 VECTOR_CACHE = 20_000  # chunk vectors a reader keeps (a chunk id's vector never changes)
+BM25_LAYOUT = "terms"  # what `text` holds; a manifest's store entry without it: raw text
+# The retriever's defaults (qa/config.py): the collection proposes BM25 candidates with
+# them, and the retriever scores the candidates itself with its own settings.
+BM25_K1, BM25_B = 0.9, 0.4
 
 _clients: dict[str, Any] = {}
 _clients_lock = threading.Lock()
@@ -70,8 +76,10 @@ def _without_credentials(uri: str) -> str:
 
 
 def collection_name(home: Path) -> str:
-    """The collection of an index folder: its name (model and chunking hash) as Milvus spells names."""
-    return "newsqa_" + re.sub(r"[^A-Za-z0-9_]", "_", home.name)
+    """The collection of an index folder: its name (model and chunking hash) as Milvus spells
+    names, and the layout of its BM25 text (an older collection of raw text keeps serving
+    its versions while an update moves the rows into this one)."""
+    return "newsqa_" + re.sub(r"[^A-Za-z0-9_]", "_", home.name) + "_" + BM25_LAYOUT
 
 
 def connect(uri: str) -> Any:
@@ -169,16 +177,25 @@ def ensure_collection(client: Any, name: str, dim: int) -> None:
     schema.add_field("article_id", DataType.VARCHAR, max_length=ID_MAX)
     schema.add_field("start", DataType.INT64)
     schema.add_field("end", DataType.INT64)
-    schema.add_field("text", DataType.VARCHAR, max_length=TEXT_MAX, enable_analyzer=True)
+    schema.add_field("text", DataType.VARCHAR, max_length=TEXT_MAX, enable_analyzer=True,
+                     analyzer_params={"tokenizer": "standard"})
     schema.add_field("vector", DataType.FLOAT_VECTOR, dim=dim)
     schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
     schema.add_function(Function(name="bm25", function_type=FunctionType.BM25,
                                  input_field_names=["text"], output_field_names=["sparse"]))
     index = client.prepare_index_params()
     index.add_index(field_name="vector", index_type="FLAT", metric_type="IP")
-    index.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25")
+    index.add_index(field_name="sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
+                    params={"bm25_k1": BM25_K1, "bm25_b": BM25_B})
     call("create the collection", client.create_collection, name, schema=schema, index_params=index)
     call("load the collection", client.load_collection, name)
+
+
+def bm25_text(toks: list[str]) -> str:
+    """Terms as one string Milvus's standard analyzer (runs of word characters, lower-cased)
+    splits back into exactly these terms: the dots and apostrophes inside a term ("u.s",
+    "don't") become underscores, which no term holds."""
+    return " ".join(t.replace(".", "_").replace("'", "__") for t in toks)
 
 
 def version_filter(gen_from: int, gen: int, pending: list[int]) -> str:
@@ -201,9 +218,11 @@ class MilvusStore:
     """The rows of one published version, read-only: dense search, BM25 search, vectors by id."""
 
     def __init__(self, client: Any, uri: str, collection: str, gen_from: int, gen: int,
-                 pending: list[int], dim: int, rows: int) -> None:
-        """`rows`: how many chunks the version holds, as its manifest says."""
+                 pending: list[int], dim: int, rows: int, bm25_terms: bool = True) -> None:
+        """`rows`: how many chunks the version holds, as its manifest says; `bm25_terms`:
+        its `text` holds terms (`bm25_text`), not the raw text of an older build."""
         self.client, self.uri, self.collection = client, uri, collection
+        self.bm25_terms = bm25_terms
         self.dim = dim
         self.expr = version_filter(gen_from, gen, pending)
         self.rows = rows
@@ -217,7 +236,8 @@ class MilvusStore:
         try:
             where = canonical_uri(uri or str(info["uri"]))
             store = cls(connect(where), where, str(info["collection"]), int(info["gen_from"]), int(info["gen"]),
-                        [int(c) for c in info.get("pending", [])], int(manifest["dim"]), int(manifest["chunks"]))
+                        [int(c) for c in info.get("pending", [])], int(manifest["dim"]), int(manifest["chunks"]),
+                        info.get("bm25") == BM25_LAYOUT)
         except (KeyError, TypeError, ValueError):
             raise IndexCorruptError("index manifest names no usable Milvus collection; run `newsqa index rebuild`") \
                 from None
@@ -258,13 +278,28 @@ class MilvusStore:
 
     def search_text(self, texts: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """BM25 (Milvus's own, over the `sparse` field) of raw question texts: (scores, ids),
-        higher better. Milvus Lite reports BM25 as a negated distance; a server as a score."""
+        higher better; a text with no term gets no hits (id -1)."""
+        if not self.bm25_terms:  # an older build's raw text: Milvus's analyzer reads the question
+            return self._search_sparse(list(texts), k)
+        return self.search_terms([terms(t) for t in texts], k)
+
+    def search_terms(self, queries: list[list[str]], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 of term lists (as `index.text.terms.terms` gives them), as `search_text`."""
+        return self._search_sparse([bm25_text(q) for q in queries], k)
+
+    def _search_sparse(self, data: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """One BM25 search of these analyzer inputs. Milvus Lite reports BM25 as a negated
+        distance; a server as a score."""
         k = max(1, min(k, 16_384))
-        found = call("search text", self.client.search, self.collection, data=list(texts), anns_field="sparse",
-                     limit=k, filter=self.expr, output_fields=["chunk_id"], search_params={"metric_type": "BM25"})
-        scores = np.zeros((len(texts), k), dtype=np.float32)
-        ids = np.full((len(texts), k), -1, dtype=np.int64)
-        for row, hits in enumerate(found):
+        scores = np.zeros((len(data), k), dtype=np.float32)
+        ids = np.full((len(data), k), -1, dtype=np.int64)
+        asked = [n for n, q in enumerate(data) if q.strip()]
+        if not asked:
+            return scores, ids
+        found = call("search text", self.client.search, self.collection, data=[data[n] for n in asked],
+                     anns_field="sparse", limit=k, filter=self.expr, output_fields=["chunk_id"],
+                     search_params={"metric_type": "BM25"})
+        for row, hits in zip(asked, found, strict=True):
             for col, hit in enumerate(hits[:k]):
                 ids[row, col], scores[row, col] = int(hit["chunk_id"]), abs(float(hit["distance"]))
         return scores, ids
@@ -338,7 +373,8 @@ class MilvusWriter:
         self.dim = dim
         self.gen = time.time_ns()
         prev = store_entry(published)
-        same = prev is not None and prev.get("collection") == self.collection and int(published["dim"]) == dim
+        same = (prev is not None and prev.get("collection") == self.collection and int(published["dim"]) == dim
+                and prev.get("bm25") == BM25_LAYOUT)
         if not same and call("list collections", self.client.has_collection, self.collection):
             call("drop an old collection", self.client.drop_collection, self.collection)
         ensure_collection(self.client, self.collection, dim)
@@ -353,11 +389,14 @@ class MilvusWriter:
         self.next_chunk_id = int(prev.get("next_chunk_id", 0)) if same else 0  # type: ignore[union-attr]
 
     def insert(self, ids: np.ndarray, article_ids: list[str], spans: list[tuple[int, int]], texts: list[str],
-               vectors: np.ndarray) -> None:
-        """Rows of new chunks, in batches; invisible to readers until a manifest names this gen."""
+               vectors: np.ndarray, bm25_terms: list[list[str]] | None = None) -> None:
+        """Rows of new chunks, in batches; invisible to readers until a manifest names this gen.
+        `texts`: what BM25 reads of each chunk (title and text); `bm25_terms`, their terms
+        when the caller has them already."""
+        toks = bm25_terms if bm25_terms is not None else [terms(t) for t in texts]
         for lo in range(0, len(ids), INSERT_BATCH):
             rows = [{"chunk_id": int(ids[i]), "gen": self.gen, "article_id": article_ids[i],
-                     "start": int(spans[i][0]), "end": int(spans[i][1]), "text": texts[i][:TEXT_MAX],
+                     "start": int(spans[i][0]), "end": int(spans[i][1]), "text": bm25_text(toks[i])[:TEXT_MAX],
                      "vector": np.asarray(vectors[i], dtype=np.float32).tolist()}
                     for i in range(lo, min(lo + INSERT_BATCH, len(ids)))]
             call("insert rows", self.client.insert, self.collection, rows)
@@ -371,6 +410,7 @@ class MilvusWriter:
         if found < expected + len(pending):
             raise IndexCorruptError(f"Milvus collection {self.collection} holds {found} rows for {expected} "
                                     "chunks; run `newsqa index rebuild`")
-        return {"kind": "milvus", "uri": _without_credentials(self.uri), "collection": self.collection,
+        return {"kind": "milvus", "bm25": BM25_LAYOUT, "uri": _without_credentials(self.uri),
+                "collection": self.collection,
                 "gen_from": self.gen_from, "gen": self.gen, "pending": pending,
                 "next_chunk_id": max(next_chunk_id, self.next_chunk_id)}

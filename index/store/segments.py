@@ -2,8 +2,8 @@
 
     v-<ns>/manifest.json      lists the segments, the articles dropped from each, files moved or touched
     v-<ns>/s-<ns>/            meta.sqlite + vectors.faiss of the articles one build embedded
-                              (meta.sqlite alone on the Milvus store, whose rows live in
-                              its collection: index/store/milvus_store.py)
+                              (on the Milvus store, whose rows live in its collection:
+                              meta.sqlite + terms.sqlite, index/store/lexicon.py)
 
 Like Lucene's segments: a build links the previous version's segment files into its
 new version (hard links: no copy) and writes only what it embedded; an article
@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import IndexCorruptError
-from index.store.layout import MANIFEST, METADATA, VECTORS
+from index.store.layout import MANIFEST, METADATA, TERMS, VECTORS
 from index.store.metadata import chunk_ids_of, connect_readonly
 from index.store.vector_store import FaissStore, stored_vectors
 
@@ -108,9 +108,9 @@ def indexed_files(version: Path, layout: VersionLayout) -> dict[str, IndexedFile
 def link_segment(src: Path, dst: Path) -> None:
     """Share an immutable segment's files with a new version (a hard link; a copy if links fail)."""
     dst.mkdir()
-    for name in (METADATA, VECTORS):
-        if name == VECTORS and not (src / name).exists():
-            continue  # a Milvus segment: its vectors are rows of the collection
+    for name in (METADATA, VECTORS, TERMS):
+        if name != METADATA and not (src / name).exists():
+            continue  # a Milvus segment has no vectors file (they are rows of the collection), FAISS no terms
         try:
             os.link(src / name, dst / name)
         except OSError:

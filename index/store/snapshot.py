@@ -9,13 +9,14 @@ builds it names), which a newer version being written does not change.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.article import Article, Chunk
 from index.config import IndexConfig
 from index.errors import IndexCorruptError
 from index.store.layout import METADATA, require_version
+from index.store.lexicon import VersionTerms
 from index.store.metadata import ArticleInfo, load_articles, load_chunks, load_quantities, open_readonly
 from index.store.milvus_store import MilvusStore, store_entry
 from index.store.segments import merged_store, read_layout, read_manifest
@@ -30,6 +31,7 @@ class IndexSnapshot:
     chunks: dict[int, Chunk]
     quantities: dict[str, list[dict]]
     store: FaissStore | MilvusStore
+    _terms: VersionTerms | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def open(cls, cfg: IndexConfig) -> IndexSnapshot:
@@ -73,6 +75,16 @@ class IndexSnapshot:
                 "run `newsqa index rebuild`"
             )
         return cls(version, manifest, articles, chunks, quantities, store)
+
+    def store_terms(self) -> VersionTerms | None:
+        """The version's BM25 term statistics when its store searches BM25 itself (Milvus,
+        built with terms), read at the first call; None on FAISS, whose retriever builds
+        its BM25 in memory."""
+        if not (isinstance(self.store, MilvusStore) and self.store.bm25_terms):
+            return None
+        if self._terms is None:
+            self._terms = VersionTerms(self.version, read_layout(self.manifest))
+        return self._terms
 
     def article_infos(self) -> list[ArticleInfo]:
         counts: dict[str, int] = {}

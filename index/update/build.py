@@ -37,6 +37,7 @@ from index.store.layout import (
     new_workdir,
     publish,
 )
+from index.store.lexicon import segment_terms, write_terms
 from index.store.metadata import (
     MIGRATIONS,
     applied_migrations,
@@ -46,7 +47,7 @@ from index.store.metadata import (
     insert_article,
     next_chunk_id,
 )
-from index.store.milvus_store import MilvusStore, MilvusWriter, store_entry
+from index.store.milvus_store import BM25_LAYOUT, MilvusStore, MilvusWriter, store_entry
 from index.store.segments import (
     MAX_DROPPED_SHARE,
     MAX_SEGMENTS,
@@ -61,6 +62,7 @@ from index.store.segments import (
 from index.store.snapshot import IndexSnapshot
 from index.store.vector_store import APPROX_MIN_CHUNKS, FaissStore, fit_store, stored_vectors
 from index.text.chunking import chunk_texts, embedding_text
+from index.text.terms import terms
 from index.update.near_copies import CopyFinder, NearCopy, fill_missing, signature, store_signature
 
 # The metadata migration that added MinHash signatures (index/store/metadata.py).
@@ -261,7 +263,11 @@ def _update_into(
     moved = {a: (articles[a].path, *articles[a].file_stat) for a in report.unchanged
              if articles[a].file_stat != (-1, -1)
              and (articles[a].path, articles[a].file_stat) != (prev.known[a].path, prev.known[a].file_stat)}
-    switching = prev.kind is not None and prev.kind != cfg.store
+    # A Milvus version whose collection holds raw text (an older build) moves into a
+    # collection of terms, as from FAISS: without embedding again.
+    relayout = cfg.store == "milvus" and prev.kind == "milvus" and \
+        (store_entry(prev.manifest) or {}).get("bm25") != BM25_LAYOUT
+    switching = prev.kind is not None and (prev.kind != cfg.store or relayout)
     report.migrated = bool(moved) or prev.schema_old or switching
     live = sum(f.chunks for f in prev.known.values())
     report.total_chunks = live
@@ -303,11 +309,14 @@ def _update_into(
     for aid in gone:
         layout.dropped.setdefault(prev.known[aid].segment, []).append(aid)
     dropped_chunks = prev.dropped_chunks + gone_chunks
+    new_terms = [terms(t) for t in texts] if writer is not None else None
     if writer is not None and vectors is not None:
         spans = [(c.start, c.end) for _a, chunks, _q in rows for c in chunks]
-        writer.insert(new_ids, [c.article_id for _a, chunks, _q in rows for c in chunks], spans, texts, vectors)
+        writer.insert(new_ids, [c.article_id for _a, chunks, _q in rows for c in chunks], spans, texts, vectors,
+                      new_terms)
     if switching or _compact_needed(prev, layout, live, total, dropped_chunks, bool(texts)):
-        merged, total = _compact(work, prev, layout, rows, new_ids, vectors, dim, writer, gone, sigs)
+        merged, total = _compact(work, prev, layout, rows, new_ids, vectors, dim, writer, gone, sigs,
+                                 new_terms, moving=switching)
         layout, dropped_chunks = VersionLayout([merged]), 0
     else:
         assert prev.version is not None  # a first build always compacts
@@ -315,7 +324,8 @@ def _update_into(
             link_segment(layout.segment_dir(prev.version, name), work / name)
         if texts:
             name = _segment_name()
-            _write_segment(work / name, rows, new_ids, vectors, dim, faiss_file=writer is None, sigs=sigs)
+            _write_segment(work / name, rows, new_ids, vectors, dim, faiss_file=writer is None, sigs=sigs,
+                           new_terms=new_terms)
             layout.segments.append(name)
     store = {"kind": "faiss"}
     if writer is not None:
@@ -425,8 +435,10 @@ def _segment_name() -> str:
 
 
 def _write_segment(folder: Path, rows: list, ids: np.ndarray, vectors: np.ndarray | None, dim: int | None,
-                   faiss_file: bool = True, sigs: dict[str, np.ndarray] | None = None) -> None:
-    """A new segment holding only these articles and (for FAISS) their vectors."""
+                   faiss_file: bool = True, sigs: dict[str, np.ndarray] | None = None,
+                   new_terms: list[list[str]] | None = None) -> None:
+    """A new segment holding only these articles and (for FAISS) their vectors; on Milvus,
+    with the chunks' terms (`new_terms`, in the order of `ids`) for the retriever."""
     folder.mkdir()
     db = connect(folder / METADATA)
     try:
@@ -436,6 +448,8 @@ def _write_segment(folder: Path, rows: list, ids: np.ndarray, vectors: np.ndarra
         db.commit()
     finally:
         db.close()
+    if new_terms is not None:
+        write_terms(folder, zip((int(i) for i in ids), new_terms, strict=True))
     if not faiss_file:
         return
     assert dim is not None
@@ -448,12 +462,14 @@ def _write_segment(folder: Path, rows: list, ids: np.ndarray, vectors: np.ndarra
 def _compact(work: Path, prev: _Previous, layout: VersionLayout, rows: list,
              ids: np.ndarray, vectors: np.ndarray | None, dim: int | None,
              writer: MilvusWriter | None = None, gone: list[str] | None = None,
-             sigs: dict[str, np.ndarray] | None = None) -> tuple[str, int]:
+             sigs: dict[str, np.ndarray] | None = None, new_terms: list[list[str]] | None = None,
+             moving: bool = False) -> tuple[str, int]:
     """Every live article of the previous version plus the new ones, as one segment.
 
     On Milvus the rows stay where they are (a version reads them by build range), so
-    only the metadata is rewritten, unless they come from a FAISS version: then its
-    vectors move into the collection, without embedding anything again."""
+    only the metadata and the terms are rewritten (the terms read from the segments'
+    terms files), unless they are `moving` from a FAISS version or an older collection:
+    then the vectors move into the collection, without embedding anything again."""
     name = _segment_name()
     folder = work / name
     folder.mkdir()
@@ -476,15 +492,25 @@ def _compact(work: Path, prev: _Previous, layout: VersionLayout, rows: list,
     finally:
         db.close()
     if writer is not None:
-        if prev.kind == "faiss" and carried:
-            old_ids, old_vectors = stored_vectors(merged_store(prev.version, layout))  # type: ignore[arg-type]
+        old_terms: dict[int, list[str]] = {}
+        if prev.version is not None:
+            for seg in layout.segments:
+                old_terms |= dict(segment_terms(layout.segment_dir(prev.version, seg),
+                                                set(layout.dropped.get(seg, ()))))
+        if moving and carried:
+            old = merged_store(prev.version, layout) if prev.kind == "faiss" else _previous_store(prev, layout, gone)
+            assert old is not None
+            old_ids, old_vectors = stored_vectors(old)
             row_of = {int(i): n for n, i in enumerate(old_ids)}
-            if set(row_of) != {c[0] for c in carried}:
+            if set(row_of) != {c[0] for c in carried} or set(old_terms) != set(row_of):
                 raise IndexCorruptError(f"index in {prev.version} holds vectors for other chunks; "
                                         "run `newsqa index rebuild`")
             order = [row_of[c[0]] for c in carried]
             writer.insert(np.asarray([c[0] for c in carried], dtype=np.int64), [c[1] for c in carried],
-                          [(c[2], c[3]) for c in carried], [c[4] for c in carried], old_vectors[order])
+                          [(c[2], c[3]) for c in carried], [c[4] for c in carried], old_vectors[order],
+                          [old_terms[c[0]] for c in carried])
+        old_terms |= dict(zip((int(i) for i in ids), new_terms or [], strict=True))
+        write_terms(folder, sorted(old_terms.items()))
         return name, len(live_ids)
     store = _previous_store(prev, layout, gone)
     if store is None:

@@ -4,26 +4,22 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
+from typing import Protocol
 
 import bm25s
 import numpy as np
-import Stemmer
-from bm25s.stopwords import STOPWORDS_EN, STOPWORDS_EN_PLUS
+from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from index.text.sentences import rough_sentence_spans
+from index.text.terms import WORD as _WORD
+from index.text.terms import content_word as _content_word
+from index.text.terms import content_words as _content_words
+from index.text.terms import stemmer as _stemmer
+from index.text.terms import terms
 
-# Question words that say what kind of answer is wanted, not what it is about.
-_QUESTION_WORDS = {
-    "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "much", "many",
-    "does", "did", "do", "is", "are", "was", "were", "has", "have", "had", "the", "article",
-    "articles", "say", "says", "tell", "according", "piece", "story", "report", "mention",
-    "mentioned", "about", "there", "happen", "happened", "can", "could", "would",
-}
-_STOP = set(STOPWORDS_EN) | _QUESTION_WORDS
 # Words that frame the answer a question wants ("What type of ...", "What is the name of
 # ...", "For what reason ...") but are not what it is about: a passage that answers
 # rarely repeats them. They and NLTK's function words (bm25s ships the list; its few
@@ -38,29 +34,6 @@ specific particular generally
 _MEANINGFUL = {"won", "don", "ma", "up", "down", "over", "under", "against", "few", "same", "other",
                "above", "below", "off"}
 _COVERAGE_STOP = (set(STOPWORDS_EN_PLUS) - _MEANINGFUL) | _ANSWER_FRAMES
-_WORD = re.compile(r"[^\W_]+(?:[.'’][^\W_]+)*", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("english")
-
-
-def _content_word(word: str) -> str | None:
-    """The word lower-cased without its possessive, or None for stop and question words."""
-    w = word.lower().replace("’", "'")
-    w = w[:-2] if w.endswith("'s") else w
-    return w if w not in _STOP and len(w) < 40 else None
-
-
-def _content_words(text: str) -> list[str]:
-    return [w for w in map(_content_word, _WORD.findall(text)) if w]
-
-
-def terms(text: str) -> list[str]:
-    """Lower-cased, stemmed content words; stop words and question words dropped."""
-    kept = _content_words(text)
-    return _stemmer().stemWords(kept) if kept else []
 
 
 def coverage_terms(text: str) -> list[str]:
@@ -104,9 +77,19 @@ class LexicalIndex:
         self._lengths: dict[int, list[str]] | None = None
         for toks in self.tokens:
             self.df.update(set(toks))
+        self.k1, self.b = k1, b
         self.bm25 = bm25s.BM25(k1=k1, b=b)
         if self.n:
             self.bm25.index([t or [""] for t in self.tokens], show_progress=False)
+
+    def row_terms(self, row: int) -> list[str]:
+        """The terms of one row's text."""
+        return self.tokens[row]
+
+    def scores_of(self, query_terms: list[str], rows: Sequence[int]) -> np.ndarray:
+        """The BM25 score of each of `rows` (zeros when no query term occurs in the corpus)."""
+        scores = self.scores(query_terms)
+        return scores[list(rows)] if scores is not None else np.zeros(len(rows), dtype=np.float32)
 
     def idf(self, term: str) -> float:
         return math.log(1 + (self.n + 1) / (self.df.get(term, 0) + 0.5))
@@ -141,7 +124,7 @@ class LexicalIndex:
     def coverages(self, query_terms: list[str], rows: Sequence[int]) -> list[float]:
         """`coverage` of each row, the question's term weights worked out once."""
         weights = self._weights(query_terms)
-        return [self._share(weights, set(self.tokens[r])) for r in rows]
+        return [self._share(weights, set(self.row_terms(r))) for r in rows]
 
     def sentence_coverage(self, query_terms: list[str], text: str) -> float:
         """Coverage by the best single sentence of `text`.
@@ -189,6 +172,81 @@ class LexicalIndex:
             return 0.0
         held = sum(w for t, w in weights.items() if t in have or (t not in self.df and _typo_of(t, have)))
         return held / total
+
+
+class StoreLexicon(LexicalIndex):
+    """The version's document frequencies and lengths as the index wrote them, and each
+    row's terms read when a question needs them: for a store that runs the BM25 search
+    itself (Milvus), so opening a version tokenizes nothing.
+
+    `scores_of` is the same BM25 as `LexicalIndex`'s (bm25s's Lucene variant, an empty
+    text counted as one token), worked out for the given rows only.
+    """
+
+    def __init__(self, stats: TermStats, chunk_ids: Sequence[int], k1: float = 1.5, b: float = 0.75,
+                 oov_weight: float = 1.0, known: Mapping[int, list[str]] | None = None) -> None:
+        """`known`: terms by chunk id already read (a previous version's, which a chunk keeps)."""
+        self.stats = stats
+        self.ids = [int(c) for c in chunk_ids]
+        self.n = stats.chunks
+        self.df = stats.df
+        self.k1, self.b = k1, b
+        self.oov_weight = oov_weight
+        self._lengths = None
+        self._avgdl = stats.length / self.n if self.n else 1.0
+        self._terms: dict[int, list[str]] = {c: t for c, t in (known or {}).items()}
+
+    @property
+    def tokens(self) -> list[list[str]]:  # type: ignore[override]
+        """Every row's terms: read in full only on demand (tests, a next version's lender)."""
+        self.prefetch(range(len(self.ids)))
+        return [self._terms[c] for c in self.ids]
+
+    def known_terms(self) -> dict[int, list[str]]:
+        """Terms read so far, by chunk id, for the retriever of the next version."""
+        return self._terms
+
+    def prefetch(self, rows: Iterable[int]) -> None:
+        """Read the terms of these rows not read yet, in one look-up."""
+        missing = [self.ids[r] for r in rows if self.ids[r] not in self._terms]
+        if missing:
+            found = self.stats.terms_of(missing)
+            for cid in missing:
+                self._terms[cid] = found.get(cid, [])
+
+    def row_terms(self, row: int) -> list[str]:
+        cid = self.ids[row]
+        if cid not in self._terms:
+            self.prefetch([row])
+        return self._terms[cid]
+
+    def scores(self, query_terms: list[str]) -> np.ndarray | None:
+        raise NotImplementedError("the store runs this BM25 search; use scores_of for given rows")
+
+    def scores_of(self, query_terms: list[str], rows: Sequence[int]) -> np.ndarray:
+        known = [t for t in query_terms if t in self.df]
+        out = np.zeros(len(rows), dtype=np.float64)
+        if not known or not self.n:
+            return out.astype(np.float32)
+        self.prefetch(rows)
+        idf = {t: math.log(1 + (self.n - self.df[t] + 0.5) / (self.df[t] + 0.5)) for t in set(known)}
+        k1, b = self.k1, self.b
+        for i, r in enumerate(rows):
+            toks = self._terms[self.ids[r]]
+            counts = Counter(toks)
+            norm = k1 * (1 - b + b * max(len(toks), 1) / self._avgdl)
+            out[i] = sum(idf[t] * counts[t] / (counts[t] + norm) for t in known if t in counts)
+        return out.astype(np.float32)
+
+
+class TermStats(Protocol):
+    """What `StoreLexicon` reads of a version (index/store/lexicon.py `VersionTerms`)."""
+
+    df: Counter[str]
+    chunks: int
+    length: int
+
+    def terms_of(self, ids: list[int]) -> dict[int, list[str]]: ...
 
 
 _TYPO_MIN = 5

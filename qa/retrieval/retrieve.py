@@ -1,4 +1,10 @@
-"""Hybrid retrieval: dense (FAISS) and lexical (BM25) candidates fused by score.
+"""Hybrid retrieval: dense and lexical (BM25) candidates fused by score.
+
+With FAISS the BM25 index is built in memory when a version opens. A store that runs
+BM25 itself (the Milvus store, over its collection's BM25 field) proposes the lexical
+candidates instead, and the retriever scores them, and the dense candidates, by the
+same BM25 from the version's stored term statistics (`StoreLexicon`), so fusion is the
+same on both stores and opening a version tokenizes nothing.
 
 Each retriever proposes its best `candidates` chunks. Over their union, every chunk's
 cosine and BM25 score are z-normalised with the mean and spread of that retriever's own
@@ -20,12 +26,13 @@ import numpy as np
 
 from index.article import Chunk
 from index.embedder import Embedder
+from index.store.milvus_store import MilvusStore
 from index.store.snapshot import IndexSnapshot
 from index.text.chunking import embedding_text
 from qa.config import QAConfig, RetrievalMode
 from qa.retrieval.answer_type import holds_kind, wanted_kind
 from qa.retrieval.article_hint import named_articles
-from qa.retrieval.lexical import LexicalIndex, coverage_terms, terms
+from qa.retrieval.lexical import LexicalIndex, StoreLexicon, coverage_terms, terms
 
 
 @dataclass(frozen=True)
@@ -50,9 +57,17 @@ class Retriever:
         self.cfg = cfg
         self.ids = np.array(sorted(snapshot.chunks), dtype=np.int64)
         self.row_of = {int(cid): row for row, cid in enumerate(self.ids)}
-        known = previous.known_terms() if previous is not None else None
-        self.lexical = LexicalIndex(self._texts(), k1=cfg.bm25_k1, b=cfg.bm25_b,
-                                    oov_weight=cfg.oov_weight, known=known)
+        stats = snapshot.store_terms()
+        self.lexical: LexicalIndex
+        if stats is not None:
+            lent = previous.lexical.known_terms() if previous is not None and \
+                isinstance(previous.lexical, StoreLexicon) else None
+            self.lexical = StoreLexicon(stats, self.ids, k1=cfg.bm25_k1, b=cfg.bm25_b,
+                                        oov_weight=cfg.oov_weight, known=lent)
+        else:
+            known = previous.known_terms() if previous is not None else None
+            self.lexical = LexicalIndex(self._texts(), k1=cfg.bm25_k1, b=cfg.bm25_b,
+                                        oov_weight=cfg.oov_weight, known=known)
 
     def _texts(self) -> list[str]:
         """Each chunk's text as BM25 reads it (with its article's title), in row order."""
@@ -61,7 +76,10 @@ class Retriever:
                 for c in (snap.chunks[int(i)] for i in self.ids)]
 
     def known_terms(self) -> dict[str, list[str]]:
-        """Each chunk's BM25 text and its terms, for the retriever of the next version."""
+        """Each chunk's BM25 text and its terms, for the retriever of the next version
+        (an in-memory BM25's: a store's lexicon lends its terms by chunk id instead)."""
+        if isinstance(self.lexical, StoreLexicon):
+            return {}
         return dict(zip(self._texts(), self.lexical.tokens, strict=True))
 
     def search(
@@ -79,11 +97,10 @@ class Retriever:
         if qvec is None:
             qvec = self.embedder.encode([question])[0]
         dense = self._dense(qvec, n if mode != "bm25" else 0)
-        bm25 = self.lexical.scores(qterms) if mode != "dense" else None
-        lexical = self.lexical.search(qterms, n, scores=bm25) if bm25 is not None else []
+        bm25, lexical = self._lexical(qterms, n) if mode != "dense" else (None, [])
         cos: dict[int, float] = {}
         if mode == "hybrid" and self.cfg.fusion == "score":
-            fused, cos = self._score_fusion(qvec, dense, lexical, bm25)
+            fused, cos = self._score_fusion(qvec, qterms, dense, lexical, bm25)
         else:
             fused = self._rank_fusion(dense, lexical)
         named = set() if plain else named_articles(question, self.snapshot.articles)
@@ -111,15 +128,33 @@ class Retriever:
                 fused[row] = fused.get(row, 0.0) + 1.0 / (self.cfg.rrf_k + rank + 1)
         return fused
 
-    def _score_fusion(self, qvec: np.ndarray, dense: list[tuple[int, float]],
+    def _lexical(self, qterms: list[str], n: int) -> tuple[np.ndarray | None, list[tuple[int, float]]]:
+        """The best `n` (row, BM25 score) with a positive score, and the in-memory BM25's
+        score of every row (None from a store): from the in-memory BM25, or proposed by the
+        store's own BM25 search and scored here, as in memory."""
+        if not isinstance(self.lexical, StoreLexicon):
+            bm25 = self.lexical.scores(qterms)
+            return bm25, (self.lexical.search(qterms, n, scores=bm25) if bm25 is not None else [])
+        known = [t for t in qterms if t in self.lexical.df]
+        if not known:
+            return None, []
+        store = self.snapshot.store
+        assert isinstance(store, MilvusStore)
+        _scores, ids = store.search_terms([known], n)
+        rows = [self.row_of[int(i)] for i in ids[0] if i >= 0 and int(i) in self.row_of]
+        scores = self.lexical.scores_of(qterms, rows)
+        ranked = sorted(zip(rows, scores.tolist(), strict=True), key=lambda x: -x[1])
+        return None, [(r, s) for r, s in ranked if s > 0]
+
+    def _score_fusion(self, qvec: np.ndarray, qterms: list[str], dense: list[tuple[int, float]],
                       lexical: list[tuple[int, float]], bm25: np.ndarray | None
                       ) -> tuple[dict[int, float], dict[int, float]]:
         """Weighted sum of z-scored cosine and BM25 score over both lists' candidates, and
         the candidates' cosines (kept for the hits, so no vector is read twice).
 
         Both scores are known for every chunk (a cosine from its stored vector, BM25 from
-        the full score array), so a chunk only one retriever proposed is scored by the
-        other too, normalised by that retriever's own candidates.
+        the chunk's terms), so a chunk only one retriever proposed is scored by the other
+        too, normalised by that retriever's own candidates.
         """
         rows = list(dict.fromkeys([r for r, _ in dense] + [r for r, _ in lexical]))
         if not rows:
@@ -127,8 +162,8 @@ class Retriever:
         w = self.cfg.dense_weight
         cos = np.asarray(self._cosines(qvec, rows), dtype=np.float64)
         fused = w * _zscore(cos, np.array([s for _, s in dense], dtype=np.float64))
-        if bm25 is not None and lexical:
-            lex = bm25[rows].astype(np.float64)
+        if lexical:
+            lex = (bm25[rows] if bm25 is not None else self.lexical.scores_of(qterms, rows)).astype(np.float64)
             fused += (1.0 - w) * _zscore(lex, np.array([s for _, s in lexical], dtype=np.float64))
         return ({r: float(f) for r, f in zip(rows, fused, strict=True)},
                 {r: float(c) for r, c in zip(rows, cos, strict=True)})
