@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from index.article import Article
 from qa.lead.kinds import holds
-from qa.lead.reading import Reading
+from qa.lead.reading import POSSESSIVE, Reading
 from qa.retrieval.answer_type import counted_noun, states_time, wants_time
 from qa.retrieval.lexical import LexicalIndex, terms
 
@@ -43,8 +43,10 @@ _PERIODS: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {
         re.compile(r"(?i)\b(?:quarter(?:ly)?|(?:three|3)\s+months|q[1-4])\b"),
     ),
 }
-# "What did the minister say?", "What has she told investors?": speech asked of someone.
-_SPEECH_ASKED = re.compile(r"(?i)^\s*what\b.*\b(?:did|does|do|has|have|had|will|would)\b.*"
+# "What did the minister say?", "What has she told investors?": speech asked of someone;
+# not "What do the articles say about ...?", which asks what they report.
+_SPEECH_ASKED = re.compile(r"(?i)^\s*what\b(?!.*\b(?:articles?|stor(?:y|ies)|pieces?|reports?|news|coverage)\s+"
+                           r"(?:say|tell)\b).*\b(?:did|does|do|has|have|had|will|would)\b.*"
                            r"\b(?:say|tell|warn|argue|claim|add|write|comment)\b")
 _YEAR = re.compile(r"\b(?:1[5-9]\d{2}|20\d{2})\b")
 @dataclass(frozen=True)
@@ -167,10 +169,8 @@ def quotes_the_person_asked(e: Evidence) -> bool:
         return False
     names = [n for n in _NAMED.findall(e.question[1:]) if n.lower() not in _QUESTION_WORDS]
     lead = e.lead_text
-    return bool(names) and all(_POSSESSIVE.sub("", n) in lead for n in names) and quotes_someone(e)
-
-
-_POSSESSIVE = re.compile(r"['’]s?$")
+    return bool(names) and all(POSSESSIVE.sub("", n) in lead for n in names) and any(
+        holds("statement", e.question, c.sentence.text) for c in e.reading.lead)
 
 # What a failed check says of the closest passage, shown beside it when declining.
 NOTES: dict[str, str] = {
