@@ -77,6 +77,37 @@ def read_years(text: str, qs: list[Quantity]) -> list[Quantity]:
             since = _since(text, out[k], mentions) or _earlier_year(out, members, k)
             if since and since != out[k].when:
                 out[k] = replace(out[k], since=since)
+    return _bracketed_prior(text, out)
+
+
+# "revenue of £1.2bn (2023: £1.1bn)", "a 32.0% (2018: 32.0%) interest": the bracket gives the
+# same measure's value in an earlier year (or "last year", "prior year").
+_PRIOR_BRACKET = re.compile(r"(?i)^\s*\(\s*(?:(?:fy|h[12]|q[1-4])\s*)?(?:(?P<y>(?:19|20)\d\d)|(?P<word>last\s+year|"
+                            r"prior\s+year|previous\s+year|a\s+year\s+earlier))\s*[:=-]\s*$")
+
+
+def _bracketed_prior(text: str, qs: list[Quantity]) -> list[Quantity]:
+    out = list(qs)
+    bracketed: dict[int, list[str]] = {}  # sentence start -> years said only as "(2023: ...)"
+    priors: set[int] = set()
+    for i in range(len(out) - 1):
+        q, p = out[i], out[i + 1]
+        if q.sentence_start != p.sentence_start or q.role != "level" or p.start < q.end:
+            continue
+        m = _PRIOR_BRACKET.match(text[q.end:p.start])
+        if not m or not re.match(r"\s*\)", text[p.end:p.end + 3]) or p.unit not in ("", q.unit):
+            continue
+        out[i + 1] = replace(p, unit=q.unit, when=m.group("y") or "", role="level")
+        priors.add(i + 1)
+        if m.group("y"):
+            bracketed.setdefault(q.sentence_start, []).append(m.group("y"))
+        if q.previous is None:
+            out[i] = replace(q, previous=p.value, when=q.when if q.when != m.group("y") else "",
+                             change_text=q.change_text or text[q.start:p.end + 1])
+    for k, q in enumerate(out):  # a year said only in such brackets is not the year of the others
+        years = bracketed.get(q.sentence_start, [])
+        if k not in priors and q.when in years and q.sentence.count(q.when) == years.count(q.when):
+            out[k] = replace(q, when="")
     return out
 
 

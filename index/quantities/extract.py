@@ -16,6 +16,8 @@ live in `patterns` and the record in `quantity`. This module is the entry point.
 from __future__ import annotations
 
 import logging
+import re
+from dataclasses import replace
 
 from index.quantities.context import read_context
 from index.quantities.dates import read_years
@@ -61,5 +63,22 @@ def _extract(text: str) -> list[Quantity]:
             sentence_end=se, clause=text[cs:ce], clause_start=cs, clause_end=ce,
             approx=raw.approx, approx_text=approx_text(text, raw))
         out.append(read_context(text, q))
+    out = _crowns(text, out)
     out = link(text, share_units(text, drop_repeats(text, out)))
     return read_years(text, out)
+
+
+_CROWN_NATIONS = (("norw", "NOK"), ("danish", "DKK"), ("denmark", "DKK"), ("czech", "CZK"))
+
+
+def _crowns(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """Bare "crowns" are the currency of the nation the article is about (Swedish unless it says
+    Norwegian, Danish or Czech), as a bare "yen" is yuan in a story about China."""
+    lowered = text.lower()
+    if "swed" in lowered:
+        return qs
+    code = next((c for word, c in _CROWN_NATIONS if word in lowered), "")
+    if not code:
+        return qs
+    return [replace(q, unit=code) if q.unit == "SEK" and re.search(r"(?i)\bkron|\bcrown", q.text) else q
+            for q in qs]

@@ -26,6 +26,14 @@ if TYPE_CHECKING:
     from index.quantities.quantity import Quantity
 
 
+_TOTAL_TO = re.compile(rf"(?i)[^.;\d]{{0,60}}?\b(?P<verb>bringing|taking|lifting|raising|pushing|cutting|reducing|"
+                       rf"lowering)\s+(?:its|the|their|his|her|our)\s+(?:total|tally|number|count|headcount|"
+                       rf"network|estate)(?:\s+\w+)?\s+to\s+{FILLER_APPROX}")
+_LEVEL_TO = re.compile(
+    rf"(?i)\s+(?:(?:would|will|could|should|is\s+(?:expected|set|forecast|due)\s+to|are\s+(?:expected|set)\s+to)\s+)"
+    rf"(?:fall|drop|rise|grow|increase|decrease|decline|climb|shrink|jump|be\s+cut|be\s+reduced|be\s+raised)\s+"
+    rf"to\s+{FILLER_APPROX}")
+_LINK_PP_TEXT = r"(?:\s+(?:in|for|during|over|at|on)\b[^.;\d,()]{0,40})?"
 _REPEAT = re.compile(r"\(\s*[-−]?[\d.,]+\s*(?:%|per\s*cent|percent)?\s*\)")
 _YEAR_WORD = re.compile(r"\b(?:19|20)\d\d\b")
 # "rose £88m, or 31%", "decreased by $932 million (13.4%)": one change said two ways.
@@ -39,7 +47,7 @@ def _between(text: str, a: int, b: int) -> str:
 
 def link(text: str, qs: list[Quantity]) -> list[Quantity]:
     """Join a conversion to its original, a change to the level it led to."""
-    out = _change_in_percent(text, list(qs))
+    out = _change_in_percent(text, _inherit_units(text, list(qs)))
     numbers = [k for k, q in enumerate(out) if q.role != "period"]  # "five years" sits between
     for i, j in pairwise(numbers):
         a, b = out[i], out[j]
@@ -66,6 +74,10 @@ def link(text: str, qs: list[Quantity]) -> list[Quantity]:
             if p.sentence_start != q.sentence_start:
                 break
             out[i] = _link_pair(text, p, q, before=True) or out[i]
+            if out[i] is not q and p.role == "level" and out[i].delta is not None and not p.is_money \
+                    and out[i].unit == p.unit and abs(out[i].delta) == p.value:
+                # the count added ("220 new shops") is the change, not a level of its own
+                out[j] = replace(p, role="change", direction=1 if out[i].delta > 0 else -1)
             if out[i] is not q:
                 amount = out[j - 1] if j > 0 else None
                 if (p.unit == "%" and amount is not None and amount.change_pct == p.value
@@ -87,6 +99,14 @@ def _link_pair(text: str, p: Quantity, q: Quantity, before: bool) -> Quantity | 
                 and FROM_TO.search(text, p.clause_start, p.start)
                 and re.fullmatch(rf"(?i)\s+to\s+{FILLER_APPROX}", between)):
             return replace(q, previous=p.value, change_text=q.change_text or text[p.start:q.end])
+        total = _TOTAL_TO.fullmatch(between)
+        if p.role == "level" and p.unit and not p.is_money and q.unit in ("", p.unit) and total:
+            # "opened 220 new shops last year, bringing its total to 1,450": 220 more than before
+            sign = -1 if total.group("verb").lower().startswith(("cut", "reduc", "lower")) else 1
+            return replace(q, unit=p.unit, delta=sign * p.value, change_text=text[p.start:q.end])
+        if p.role == "level" and p.unit == q.unit and _LEVEL_TO.fullmatch(between):
+            # "its debt of €18.6bn would fall to €14.1bn": the earlier level, then the new one
+            return replace(q, previous=p.value, change_text=q.change_text or text[p.start:q.end])
         if p.role != "change" or not LINK_TO.match(between):
             return None
     else:
@@ -105,6 +125,46 @@ def _link_pair(text: str, p: Quantity, q: Quantity, before: bool) -> Quantity | 
         return replace(q, delta=p.direction * p.value, change_text=p.change_text or p.text,
                        change_approx=p.approx)
     return None
+
+
+_OF_WHOLE = re.compile(r"(?i)^\s+of\s+(?:(?:all\s+)?(?:its|the|their|his|her|our)\s+|all\s+)?$")
+_OF_THE_NOUN = re.compile(r"(?i)\s+of\s+(?:all\s+)?(?:its|the|their|his|her|our)\s+"
+                          r"(?P<noun>[a-z][a-z-]*[a-z]s)\b(?!['’])")
+_OF_LEAD = re.compile(r"(?i)\bof\s+(?:all\s+)?(?:its|the|their|his|her|our)?\s*$")
+_COUNT_FROM = re.compile(rf"(?i)^{_LINK_PP_TEXT}\s*,?\s*\(?\s*(?:(?:(?:was|were|is|are)\s+)?"
+                         r"(?:up|down|rising|falling)\s+from|compared\s+(?:with|to)|against|versus|from)\s+(?:about\s+|around\s+|some\s+)?$")
+
+
+def _is_count(q: Quantity) -> bool:
+    return bool(q.unit) and not q.is_money and q.unit not in ("%", "x", "times") and "/" not in q.unit
+
+
+def _inherit_units(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """A bare number counts what its neighbour counts: "closed 140 of its 400 stores", "sold 2.35
+    million vehicles in 2023, up from 2.1 million", "Of its 9,800 staff, 2,150 work ...", "412,000 of
+    the vehicles sold"."""
+    out = list(qs)
+    for i, q in enumerate(out):
+        if q.unit or q.role == "period":
+            continue
+        prev = out[i - 1] if i > 0 else None
+        nxt = out[i + 1] if i + 1 < len(out) else None
+        unit = ""
+        if nxt is not None and _is_count(nxt) and nxt.sentence_start == q.sentence_start and _OF_WHOLE.match(
+                text[q.end:nxt.start]):
+            unit = nxt.unit
+        elif prev is not None and _is_count(prev) and prev.sentence_start == q.sentence_start and (
+                _COUNT_FROM.match(_between(text, prev.end, q.start))
+                or (re.fullmatch(r"\s*,\s*", text[prev.end:q.start])
+                    and _OF_LEAD.search(text, max(prev.sentence_start, prev.start - 16), prev.start))):
+            unit = prev.unit
+        else:
+            m = _OF_THE_NOUN.match(text, q.end)
+            if m and any(o.unit == m.group("noun") for o in out):
+                unit = m.group("noun")
+        if unit:
+            out[i] = replace(q, unit=unit)
+    return out
 
 
 def _change_in_percent(text: str, qs: list[Quantity]) -> list[Quantity]:

@@ -18,14 +18,26 @@ DOLLAR_CODES = {"US": "USD", "U.S.": "USD", "HK": "HKD", "A": "AUD", "AU": "AUD"
 CURRENCY_WORD_CODES = {
     "dollar": "USD", "yuan": "CNY", "renminbi": "CNY", "rmb": "CNY", "euro": "EUR",
     "pound": "GBP", "sterling": "GBP", "yen": "JPY", "franc": "CHF", "won": "KRW",
-    "rupee": "INR",
+    "rupee": "INR", "crown": "SEK", "krona": "SEK", "kronor": "SEK", "kroner": "DKK", "rand": "ZAR",
+    "reais": "BRL", "rouble": "RUB", "ruble": "RUB", "lira": "TRY", "peso": "MXN", "ringgit": "MYR",
+    "baht": "THB", "rupiah": "IDR", "zloty": "PLN", "zlotys": "PLN", "dirham": "AED", "riyal": "SAR",
+    "naira": "NGN", "shekel": "ILS", "forint": "HUF",
 }
+# "Swedish crowns", "Swiss francs", "Mexican pesos", "Egyptian pounds": the nation decides the code.
+NATION_CODES = {"swedish": "SEK", "norwegian": "NOK", "danish": "DKK", "czech": "CZK", "swiss": "CHF",
+                "mexican": "MXN", "argentine": "ARS", "chilean": "CLP", "philippine": "PHP",
+                "colombian": "COP", "indian": "INR", "pakistani": "PKR", "south african": "ZAR",
+                "brazilian": "BRL", "russian": "RUB", "turkish": "TRY", "indonesian": "IDR",
+                "malaysian": "MYR", "thai": "THB", "polish": "PLN", "israeli": "ILS", "hungarian": "HUF",
+                "nigerian": "NGN", "saudi": "SAR", "egyptian": "EGP", "japanese": "JPY", "chinese": "CNY",
+                "british": "GBP", "south korean": "KRW", "korean": "KRW"}
 DOLLAR_NATIONS = {"us": "USD", "u.s.": "USD", "american": "USD", "hong kong": "HKD",
                    "hk": "HKD", "australian": "AUD", "canadian": "CAD", "singapore": "SGD",
                    "new zealand": "NZD", "taiwan": "TWD", "taiwanese": "TWD"}
-_ISO = "USD|CNY|RMB|EUR|GBP|JPY|HKD|CHF|AUD|CAD|SGD"
+_ISO = "USD|CNY|RMB|EUR|GBP|JPY|HKD|CHF|AUD|CAD|SGD|SEK|NOK|DKK|INR|KRW|BRL|ZAR|MXN|RUB|TRY|PLN|NZD"
 SCALES = {"thousand": 1e3, "k": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6,
-           "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12}
+           "billion": 1e9, "bn": 1e9, "b": 1e9, "trillion": 1e12, "tn": 1e12,
+           "crore": 1e7, "crores": 1e7, "lakh": 1e5, "lakhs": 1e5}
 
 _ONES = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
          "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -40,7 +52,8 @@ FACTORS = {"doubled": 2.0, "tripled": 3.0, "trebled": 3.0, "quadrupled": 4.0, "h
 # --- patterns ----------------------------------------------------------------
 
 DIGITS = re.compile(r"(?<![\w.,/:\-−$€£¥])(?P<sign>[-−](?=\d))?(?P<num>\d+(?:,\d+)*(?:\.\d+)?)"
-                     r"|(?:(?<=[$€£¥])|(?<=RMB|CNY|USD|EUR|GBP|JPY|HKD|CHF|AUD|CAD|SGD))"
+                     r"|(?:(?<=[$€£¥₹₩])|(?<=RMB|CNY|USD|EUR|GBP|JPY|HKD|CHF|AUD|CAD|SGD|SEK|NOK|DKK|INR|KRW|BRL|ZAR|MXN|RUB"
+                     r"|TRY|PLN|NZD))"
                      r"(?P<sign2>[-−])?(?P<num2>\d+(?:,\d+)*(?:\.\d+)?)")
 GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _ONES_ALT = "|".join(_ONES[1:])
@@ -55,15 +68,20 @@ FRACTION_NEXT = re.compile(r"(?i)\s+(?:of|the|its|their|his|her|our|all)\b")
 FRACTION_PREV = re.compile(r"(?i)(?:first|second|third|fourth|last|final|latest|next|"
                             r"previous|the|this|that|each|every|per)\s+$")
 CUR_PREFIX = re.compile(
-    r"(?:(?<![A-Za-z.])(?P<code>US|U\.S\.|HK|AU|A|CA|C|S|NZ|NT|CN|RMB|JP)?(?P<sym>[$€£¥])"
-    rf"|(?<![A-Za-z])(?P<iso>{_ISO}))\s?(?P<sign>[-−])?$")
+    r"(?:(?<![A-Za-z.])(?P<code>US|U\.S\.|HK|AU|A|CA|C|S|NZ|NT|CN|RMB|JP|R)?(?P<sym>[$€£¥₹₩])"
+    rf"|(?<![A-Za-z])(?P<iso>{_ISO})|(?<![A-Za-z])(?P<rs>Rs\.?))\s?(?P<sign>[-−])?$")
 SCALE_ATTACHED = re.compile(r"(?i)(bn|mn|tn|m|k|b)(?![A-Za-z\d])")
-SCALE_WORD = re.compile(r"(?i)\s(thousand|million|billion|trillion|bn|mn|tn|(?:mil|bil|tril)-\s?lion)\b")
+SCALE_WORD = re.compile(r"(?i)\s(thousand|million|billion|trillion|bn|mn|tn|crores?|lakhs?|"
+                        r"(?:mil|bil|tril)-\s?lion)\b")
 PERCENT = re.compile(r"(?i)\s?%|\s?(?:per\s?cent|percent|pct)\b|\s(?:percentage\s+points?)\b")
 CUR_WORD = re.compile(
     r"(?i)\s(?:(?P<nation>US|U\.S\.|American|Hong Kong|HK|Australian|Canadian|Singapore|"
-    r"New Zealand|Taiwan|Taiwanese)\s)?(?P<word>dollars?|yuan|renminbi|rmb|euros?|"
-    r"pounds?(?:\s+sterling)?|sterling|yen|francs?|won|rupees?)\b"
+    r"New Zealand|Taiwan|Taiwanese|Swedish|Norwegian|Danish|Czech|Swiss|Mexican|Argentine|Chilean|"
+    r"Philippine|Colombian|Indian|Pakistani|South African|Brazilian|Russian|Turkish|Indonesian|Malaysian|"
+    r"Thai|Polish|Israeli|Hungarian|Nigerian|Saudi|Egyptian|Japanese|Chinese|British|South Korean|Korean)\s)?"
+    r"(?P<word>dollars?|yuan|renminbi|rmb|euros?|pounds?(?:\s+sterling)?|sterling|yen|francs?|won|rupees?|"
+    r"crowns?|kronor|kroner|krona|rand|reais|roubles?|rubles?|liras?|pesos?|ringgit|baht|rupiah|zlotys?|"
+    r"dirhams?|riyals?|naira|shekels?|forints?)\b"
     rf"|\s(?P<iso>{_ISO})\b")
 PER_CURRENCY = re.compile(
     r"(?i)\s+(?:per|to\s+the|to\s+one|to\s+a|against\s+the|for\s+each|for\s+every|for\s+one|a)"
@@ -76,6 +94,12 @@ NOUN = re.compile(r"\s(?:(?:straight|consecutive|successive|more|new|additional|
                    r"full|different|separate|fewer|active|monthly|daily|annual|unique|common|ordinary|preferred|"
                    r"restricted|outstanding|unvested|vested|treasury)\s)?"
                    r"(?P<noun>[a-z][a-z\-]*[a-z]|[A-Z]{2,5}s)\b")  # "1,200 tenants", "346,453 PSUs"
+# Words after a number that are verbs, not what it counts: "2,150 work in maintenance".
+NOT_NOUNS = frozenset("""work works worked live lives lived came come comes remain remained remains joined left
+voted went died lost won said say says across plus always perhaps versus whereas besides unless""".split())  # noqa: SIM905
+# "11.4 million mobile customers": a plural after a modifier is what is counted.
+HEAD_NOUN = re.compile(r"\s(?P<noun>[a-z][a-z\-]*[a-z]s)\b(?!['’])")
+COUNT_HEADS = frozenset("""people staff job stock share""".split())  # noqa: SIM905
 TIME_COMPOUND = re.compile(r"(?i)-(?P<tu>year|month|week|day|quarter|hour|minute)s?\b")
 # "a 43-yard field goal", "a 10-mile race": a measure written as one hyphenated word.
 MEASURE_COMPOUND = re.compile(
@@ -119,11 +143,13 @@ DOWN = ("fell|fallen|dropped|declined|decreased|slid|sank|shrank|shrunk|slumped|
          "decrease|decreases|down|lower|less")
 FILLER_APPROX = r"(?:(?:just|only|a\s+further|another|an?\s+additional|some|about|around|" \
                  r"roughly|nearly|almost|more\s+than|approximately|close\s+to)\s+)*"
+# "make up 38% of the total", "took up 12%": a share, not a rise.
+_NOT_A_RISE = r"(?<!make\s)(?<!makes\s)(?<!made\s)(?<!making\s)(?<!take\s)(?<!takes\s)(?<!took\s)"
 VERB_BEFORE = re.compile(
-    rf"(?i)\b(?P<verb>{_UP}|{DOWN}|cut|reduced|lowered|raised|boosted|lifted)\s+(?:by\s+)?"
+    rf"(?i){_NOT_A_RISE}\b(?P<verb>{_UP}|{DOWN}|cut|reduced|lowered|raised|boosted|lifted)\s+(?:by\s+)?"
     rf"{FILLER_APPROX}$")
 PCT_VERB_BEFORE = re.compile(
-    rf"(?i)\b(?P<verb>{_UP}|{DOWN}|cut|reduced|lowered|raised|boosted)\s+(?:by\s+)?"
+    rf"(?i){_NOT_A_RISE}\b(?P<verb>{_UP}|{DOWN}|cut|reduced|lowered|raised|boosted)\s+(?:by\s+)?"
     r"(?:[^\d\s.;,]+\s+){0,4}$")
 NOUN_CHANGE_BEFORE = re.compile(
     r"(?i)\b(?P<verb>increase|rise|jump|gain|growth|drop|fall|decline|decrease|reduction|cut)"
@@ -152,7 +178,7 @@ FACTOR_BEFORE = re.compile(
     rf"{FILLER_APPROX}$")
 FROM_TO = re.compile(r"(?i)\bfrom\s+(?:about\s+|around\s+|roughly\s+|nearly\s+)?$")
 EQUIV_BETWEEN = re.compile(
-    r"(?i)^(?:\s*\(\s*(?:about|around|roughly|approximately|some|or|equivalent\s+to|~)?\s*"
+    r"(?i)^(?:\s*\(\s*(?:about|around|roughly|approximately|some|or|equivalent\s+to|~)?\s*|\s*=\s*"
     r"|\s*,?\s+or\s+(?:about\s+|around\s+|roughly\s+|some\s+|approximately\s+)?"
     r"|[^\d.;()]{0,60},\s+(?:or\s+)?(?:about|around|roughly|approximately|some|equivalent\s+to)\s+)$")
 EQUIV_AFTER = re.compile(r"^\s*[),.;]|^\s*$|^\s+[a-z]")

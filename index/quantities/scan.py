@@ -18,6 +18,7 @@ from index.quantities.patterns import (
     APPROX_BEFORE,
     APPROX_WORDS,
     COMPARATIVE,
+    COUNT_HEADS,
     CUR_PREFIX,
     CUR_WORD,
     CURRENCY_WORD_CODES,
@@ -29,11 +30,14 @@ from index.quantities.patterns import (
     FRACTION_PREV,
     FRACTIONS,
     GROUPED,
+    HEAD_NOUN,
     HEDGE_BEFORE,
     MEASURE_COMPOUND,
     MEASURE_PLURALS,
     MONTH_AFTER,
     MONTH_BEFORE,
+    NATION_CODES,
+    NOT_NOUNS,
     NOUN,
     PER_CURRENCY,
     PERCENT,
@@ -127,7 +131,13 @@ def _read_digits(text: str, m: re.Match[str], yen: str) -> Raw | None:
 def _prefix_code(m: re.Match[str], yen: str) -> str:
     if m.group("iso"):
         return "CNY" if m.group("iso") == "RMB" else m.group("iso")
+    if m.group("rs"):
+        return "INR"
     sym, code = m.group("sym"), m.group("code") or ""
+    if sym in "₹₩":
+        return "INR" if sym == "₹" else "KRW"
+    if code == "R":
+        return "BRL"
     if sym == "€":
         return "EUR"
     if sym == "£":
@@ -217,8 +227,12 @@ def _finish(text: str, start: int, end: int, value: float, currency: str, yen: s
             elif mc:
                 mu = mc.group("mu").lower()
                 unit, end = MEASURE_PLURALS.get(mu, mu + "s"), mc.end()
-            elif nm and nm.group("noun") not in STOP:
+            elif nm and nm.group("noun") not in STOP and nm.group("noun") not in NOT_NOUNS:
                 unit, end = nm.group("noun"), nm.end()
+                head = HEAD_NOUN.match(text, end)
+                if head and not unit.endswith("s") and unit not in COUNT_HEADS and head.group("noun") not in STOP \
+                        and head.group("noun") not in NOT_NOUNS:
+                    unit, end = head.group("noun"), head.end()  # "11.4 million mobile customers" counts customers
     if not math.isfinite(value) or abs(value) > 1e18:
         return None
     if digits and not strong and not scaled and _is_date_like(text, start, end, digits, unit):
@@ -246,6 +260,8 @@ def _word_code(m: re.Match[str], yen: str) -> str:
     nation = (m.group("nation") or "").lower()
     if word.startswith("dollar"):
         return DOLLAR_NATIONS.get(nation, "USD")
+    if nation in NATION_CODES:
+        return NATION_CODES[nation]
     code = CURRENCY_WORD_CODES.get(word.rstrip("s")) or CURRENCY_WORD_CODES.get(word, "")
     return yen if code == "JPY" and word == "yen" and yen == "JPY" else code
 

@@ -10,6 +10,7 @@ labelled a fall), "How did X change?" keeps the sign.
 from __future__ import annotations
 
 import math
+import re
 
 from index.quantities.quantity import Quantity
 from qa.figures.calc import Calc
@@ -65,6 +66,14 @@ def value_after(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     base = [o for o in pool if o.q.role == "level" and o.q.unit == change.q.unit and o.q.per == change.q.per
             and o.article_id == change.article_id and o.q.sentence_start in _near(change, ops)]
     level = m.best(intent.phrases[0], base) if base else None
+    if level is None and change.q.change_pct:
+        # "operating profit rose £46m, or 18%": from £46m / 18% to that plus £46m
+        q = change.q
+        before = q.value / (q.change_pct / 100)
+        value = before + q.direction * q.value
+        sign = "+" if q.direction > 0 else "-"
+        return Calc(label_text(f"{intent.phrases[0]} after the {_noun(q)}"), value, q.unit,
+                    f"{q.text} / {plain(q.change_pct)}% {sign} {q.text}", [(change, 1)], kind="after")
     if level is None or level.q.delta is not None or level.q.factor is not None:
         return None
     q = change.q
@@ -206,7 +215,8 @@ def _sized(intent: Intent, now: float, before: float, unit: str, now_text: str, 
             how = f"({plain(q.factor)} - 1) × 100 ({q.change_text})" if q.change_text else \
                 f"({plain(q.factor)} - 1) × 100"
         else:
-            how = f"({now_text} / {before_text} - 1) × 100"
+            below = f"({before_text})" if re.search(r"\s[-+×/]\s", before_text) else before_text
+            how = f"({now_text} / {below} - 1) × 100"
         unit_out = "%"
         extra = ""
     else:

@@ -11,7 +11,7 @@ import re
 
 from index.quantities.scan import scan
 from qa.figures.calc import Calc
-from qa.figures.intent import Intent, strip_years
+from qa.figures.intent import Intent, names, strip_years
 from qa.figures.operand_pool import (
     amounts,
     choose,
@@ -46,7 +46,14 @@ def two_operands(intent: Intent, ops: list[Operand], m: Matcher,
         a = _side(first, ya, pool, m, [second])
         if a is None:
             return None
-        b = _side(second, yb, [op for op in pool if not op.same_item(a)], m, [first])
+        rest = [op for op in pool if not op.same_item(a)]
+        b = None
+        if not names(second):  # "Voltaris's staff cuts" and "its workforce": the same subject, its article
+            b = _side(second, yb, [op for op in rest if op.article_id == a.article_id], m, [first])
+        b = b or _side(second, yb, rest, m, [first])
+        if b is not None and b.article_id != a.article_id:
+            # two articles: the second side said in the first's article, when it is there, is the one meant
+            b = _side(second, yb, [op for op in rest if op.article_id == a.article_id], m, [first]) or b
         if b is None:
             return None
         a2 = _side(first, ya, [op for op in pool if not op.same_item(b)], m, [second])
@@ -288,6 +295,14 @@ def remainder_of(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     """
     part_phrase, whole_phrase = intent.phrases
     pool = [o for o in amounts(ops, measure=intent.measure) if o.q.role == "level"]
+    if intent.signed:  # "how much of it is not X": X is the part stated
+        found = named_part(part_phrase, whole_phrase, intent, pool, m)
+        if found is None:
+            return None
+        whole, part = found
+        return Calc(label_text(f"{whole_phrase} not {part_phrase}"), whole.q.value - part.q.value, whole.q.unit,
+                    f"{whole.q.text} - {part.q.text}", [(whole, 1), (part, -1)], kind="difference",
+                    notes=[kind_note(whole, part)] if kind_note(whole, part) else [])
     whole = _stated_in_question(intent, pool)  # the reader quotes the whole: "the $47bn owed"
     if whole is None:
         return None
@@ -310,6 +325,25 @@ def remainder_of(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     return Calc(label_text(f"{part_phrase} of {whole_phrase}"), whole.q.value - part.q.value, whole.q.unit,
                 f"{whole.q.text} - {part.q.text}", [(whole, 1), (part, -1)], kind="difference",
                 notes=[f"The rest of {amount(whole.q.value, whole.q.unit)} once {part.q.text} is taken out."])
+
+
+def named_part(part_phrase: str, whole_phrase: str, intent: Intent, pool: list[Operand],
+               m: Matcher) -> tuple[Operand, Operand] | None:
+    """The whole and the part of it the question names ("staff" and "work in maintenance" over
+    "Of its 9,800 staff, 2,150 work in maintenance"): the part said beside its number, of the
+    whole's kind, in the whole's sentence or the next."""
+    whole = _stated_in_question(intent, pool) or choose(whole_phrase, pool, m, [])
+    if whole is None:
+        return None
+    starts = sorted({o.q.sentence_start for o in pool if o.article_id == whole.article_id})
+    k = starts.index(whole.q.sentence_start)
+    near = [o for o in pool if o.article_id == whole.article_id and o.q.sentence_start in starts[k:k + 2]
+            and not o.same_item(whole) and (same_kind(o, whole) or same_noun(o.q.unit, whole.q.unit))
+            and 0 < o.q.value < whole.q.value]
+    named = [o for o in near if m.support(part_phrase, o, clause=True) >= 0.5]
+    if len({round(o.q.value, 6) for o in named}) != 1:
+        return None
+    return whole, named[0]
 
 
 def _near_whole(op: Operand | None, whole: Operand) -> bool:

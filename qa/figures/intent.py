@@ -19,11 +19,30 @@ KINDS = ("exchange_rate", "share", "ratio", "difference", "sum", "average", "bef
 
 _CURRENCY_NAMES: list[tuple[str, str]] = [
     (r"hong\s+kong\s+dollars?|hk\s+dollars?|hkd|hk\$", "HKD"),
+    (r"australian\s+dollars?|aud|a\$", "AUD"),
+    (r"canadian\s+dollars?|cad|c\$", "CAD"),
+    (r"singapore\s+dollars?|sgd|s\$", "SGD"),
+    (r"new\s+zealand\s+dollars?|nzd|nz\$", "NZD"),
     (r"(?:us\s+|u\.s\.\s+|american\s+)?dollars?|usd|us\$|\$", "USD"),
     (r"yuan|renminbi|rmb|cny", "CNY"),
     (r"euros?|eur|€", "EUR"),
+    (r"egyptian\s+pounds?|egp", "EGP"),
     (r"pounds?(?:\s+sterling)?|sterling|gbp|£", "GBP"),
     (r"yen|jpy", "JPY"),
+    (r"norwegian\s+(?:crowns?|kroner)|nok", "NOK"),
+    (r"danish\s+(?:crowns?|kroner)|dkk", "DKK"),
+    (r"czech\s+(?:crowns?|korunas?)|czk", "CZK"),
+    (r"(?:swedish\s+)?(?:crowns?|kronor|krona)|sek", "SEK"),
+    (r"(?:swiss\s+)?francs?|chf", "CHF"),
+    (r"(?:indian\s+)?rupees?|inr|₹", "INR"),
+    (r"(?:south\s+)?korean\s+won|krw|₩", "KRW"),
+    (r"(?:south\s+african\s+)?rand|zar", "ZAR"),
+    (r"(?:brazilian\s+)?reais|brl|r\$", "BRL"),
+    (r"roubles?|rubles?|rub", "RUB"),
+    (r"(?:turkish\s+)?liras?", "TRY"),
+    (r"(?:mexican\s+)?pesos?|mxn", "MXN"),
+    (r"ringgit", "MYR"), (r"baht", "THB"), (r"rupiah", "IDR"), (r"zlotys?", "PLN"),
+    (r"dirhams?", "AED"), (r"riyals?", "SAR"), (r"naira", "NGN"), (r"shekels?", "ILS"),
 ]
 _CURRENCY_ALT = "|".join(f"(?P<c{i}>{p})" for i, (p, _) in enumerate(_CURRENCY_NAMES))
 _TARGET = re.compile(rf"(?i),?\s*\b(?:in|into|to|as)\s+(?:{_CURRENCY_ALT})(?:\s+terms)?(?![\w$])")
@@ -32,6 +51,8 @@ _PER_PAIR = re.compile(rf"(?i)\bhow\s+many\s+(?P<a>{_CURRENCY_ALT.replace('?P<c'
                        rf"(?:per|to|for|buys?|in)\s+(?:a|an|one|each|the)?\s*"
                        rf"(?P<b>{_CURRENCY_ALT.replace('?P<c', '?P<b')})")
 
+_HOW_MANY_CURRENCY = re.compile(rf"(?i)^how\s+many\s+(?P<cur>{_CURRENCY_ALT.replace('?P<c', '?P<h')})\s+"
+                                r"(?:is|are|was|were|would\s+be|will\s+be|makes?|equals?)\s+(?=\S*\d)")
 _EXCHANGE = re.compile(r"(?i)\b(?:exchange|conversion|currency)\s+rate\b|\brate\s+between\b"
                        r"|\bhow\s+many\s+\w+\s+(?:per|to|for|buys?)\s+(?:a|an|one|each|the)\b")
 _PORTION = r"(?:percentage|percent|per\s+cent|share|proportion|fraction|part|portion|%)"
@@ -111,6 +132,19 @@ _NEGATION = re.compile(r"(?i)\b(?:(?:do|does|did|is|was|are|were|had|has|have)\s
 # "How much of the $47bn owed is interest?": the whole less its other stated part.
 _REMAINDER = re.compile(r"(?i)^how\s+(?:much|many)\s+of\s+(?P<whole>.+?)\s+(?:is|was|are|were)\s+"
                         r"(?P<part>(?!(?:not|stated|said)\b).+)$")
+# "How much of the $8.2bn owed is not in bonds?", "How many staff don't work in maintenance?":
+# the whole less the part the question names.
+_REMAINDER_NOT = re.compile(r"(?i)^how\s+(?:much|many)\s+(?:of\s+)?(?P<whole>.+?)\s+(?:is|was|are|were|do|does|did)"
+                            r"(?:\s+not|n[’']t)\s+(?P<part>.+)$")
+# "How much revenue did it make outside data centres?": the whole less the part named.
+_OUTSIDE = re.compile(r"(?i)^how\s+(?:much|many)\s+(?P<whole>.+?)\s+(?:outside(?:\s+of)?|other\s+than|excluding|"
+                      r"apart\s+from|besides|except(?:\s+for)?|not\s+(?:from|in))\s+(?P<part>.+)$")
+# "What was Fenwick's net margin?": profit as a share of revenue.
+_MARGIN = re.compile(r"(?i)^what\s+(?:was|is|were|are|would\s+be)\s+(?:the\s+)?(?P<owner>.*?)\s*"
+                     r"\b(?P<kind>net\s+profit|net|operating\s+profit|operating|pre-?tax\s+profit|pre-?tax|gross\s+profit|gross|ebitda|ebit|"
+                     r"profit)?\s*margins?(?P<rest>\s+(?:in|for|during|at|on)\b.*)?$")
+_MARGIN_PART = {"net": "net profit", "operating": "operating profit", "pretax": "pre-tax profit",
+                "pre-tax": "pre-tax profit", "gross": "gross profit", "ebitda": "EBITDA", "ebit": "EBIT"}
 # "What share live abroad?" over "27% are local": a share asked by the opposite of its label.
 _SHARE_ONLY = re.compile(rf"(?i)^(?:what|how\s+(?:big|large))\s+(?:an?\s+)?{_PORTION}\s+(?:of\s+"
                          r"(?P<whole>[^,]+?)\s+)?(?P<rest>(?:is|was|are|were|live|lives|work|works|come|comes|"
@@ -120,7 +154,7 @@ _SUM = re.compile(r"(?i)\b(?:together|combined|in\s+total|altogether|in\s+all|pu
 _TOTAL_WORD = re.compile(r"(?i)\b(?:total|sum|combined|altogether|together|aggregate)\b")
 _AVERAGE = re.compile(r"(?i)\b(?:average|mean)\b|\bon\s+average\b")
 _BEFORE = re.compile(
-    r"(?i)\b(?:a|one)\s+(?:year|quarter)\s+(?:ago|earlier|before)\b|\b(?:twelve|12)\s+months"
+    r"(?i)\b(?:a|one|the)\s+(?:year|quarter)\s+(?:ago|earlier|before)\b|\bthe\s+(?:prior|preceding)\s+year\b|\b(?:twelve|12)\s+months"
     r"\s+(?:ago|earlier|before)\b|\bbefore\s+(?:it|they|the|this|that|its|their)\b.*$"
     r"|\bbefore\s+\w+(?:ing|ed)\b.*$|\bpreviously\b|\boriginally\b|\bprior\b(?!\s+to\b)|\bused\s+to\s+be\b"
     r"|\b(?:the\s+)?previous\s+(?:year|quarter|level|period)\b|\blast\s+year\b|\bin\s+the\s+"
@@ -129,11 +163,13 @@ _AFTER = re.compile(
     r"(?i)\bafter\s+(?:the|its|their|this|that|it|they)\s+(?:\w+\s+)?(?:increase|rise|cut|fall|"
     r"drop|decline|decrease|reduction|jump|raise|increased|rose|fell|grew|dropped)\b.*$"
     r"|\b(?:anticipated|expected|projected|forecast|resulting|new)\s+(?:balance|level|total|amount|value)\b")
-_RISE = r"increase|rise|grow|climb|jump|gain|improve|go\s+up|soar|surge|expand|rally|advance"
-_FALL = r"fall|drop|decline|decrease|shrink|go\s+down|slump|slide|sink|plunge|tumble|contract|worsen|dip|ease"
+_RISE = r"increase|rise|grow|climb|jump|gain|improve|go\s+up|soar|surge|expand|rally|advance|widen"
+_FALL = r"fall|drop|decline|decrease|shrink|go\s+down|slump|slide|sink|plunge|tumble|contract|worsen|dip|ease|narrow"
 _RISE_NOUN = r"increase|rise|growth|jump|gain|improvement|expansion|climb"
 _FALL_NOUN = r"drop|fall|decline|decrease|reduction|contraction|slump|loss|dip|cut"
-_CHANGE_VERB = rf"{_RISE}|{_FALL}|change|move|vary|swing"
+_RISEN = r"grown|risen|increased|climbed|jumped|gained|soared|surged|widened|improved|rose|grew"
+_FALLEN = r"fallen|dropped|decreased|declined|shrunk|slumped|plunged|tumbled|narrowed|worsened|eased|dipped|fell"
+_CHANGE_VERB = rf"{_RISEN}|{_FALLEN}|{_RISE}|{_FALL}|changed|change|moved|move|vary|swing"
 _CHANGE_NOUN = rf"{_RISE_NOUN}|{_FALL_NOUN}|change|variation|movement|swing|difference"
 _PCT = r"(?:percentage|percent|per\s+cent|%|percentual)"
 _CHANGE = [
@@ -141,11 +177,15 @@ _CHANGE = [
                rf"was|were|is|will|would)\s+(?P<a>.+?)(?:\s+(?P<verb>{_CHANGE_VERB}|grow|shrink|go\s+up|go\s+down|"
                r"improve|worsen))\b.*$"),
     re.compile(rf"(?i)\bby\s+how\s+(?:much|many\s+{_PCT}s?)\s+(?:did|has|have|had|does|do|was|were|is)\s+(?P<a>.+?)\s*$"),
-    re.compile(rf"(?i)\bhow\s+(?:much|many\s+(?:{_PCT}s?\s+)?points|many\s+{_PCT}s?)\s+(?:did|has|have|had|does|do|"
-               rf"will|would)\s+(?P<a>.+?)\s+(?P<verb>{_CHANGE_VERB})\b.*$"),
+    re.compile(rf"(?i)\bhow\s+(?:much(?:\s+{_PCT})?|many\s+(?:{_PCT}s?\s+)?points|many\s+{_PCT}s?)\s+(?:did|has|have|"
+               rf"had|does|do|will|would)\s+(?P<a>.+?)\s+(?P<verb>{_CHANGE_VERB})\b.*$"),
+    # "X's revenue rose by what percentage?", "sales fell by how much?"
+    re.compile(rf"(?i)^(?P<a>.+?)\s+(?:(?:has|have|had|will|would)\s+)?(?P<verb>{_CHANGE_VERB})\s+(?:by\s+)?"
+               rf"(?:what|how\s+much|how\s+many)(?:\s+{_PCT}s?(?:\s+points)?)?\s*$"),
     re.compile(rf"(?i)\bhow\s+(?:big|large|much)\s+(?:was|is|were)\s+the\s+(?P<noun>{_CHANGE_NOUN})\s+"
                r"(?:in|of)\s+(?P<a>.+)$"),
-    re.compile(rf"(?i)\b(?:by\s+)?what\s+{_PCT}\s+(?:did|has|have|had|does|do|was|were|is)\s+(?P<a>.+?)\s+"
+    re.compile(rf"(?i)\b(?:by\s+)?what\s+{_PCT}\s+(?:did|has|have|had|does|do|was|were|is|will|would|could|"
+               rf"should|might|may)\s+(?P<a>.+?)\s+"
                rf"(?P<verb>{_CHANGE_VERB}|{_RISE_NOUN}|{_FALL_NOUN}|(?:increased|decreased|declined|rose|"
                r"fell|grew|dropped|changed))\b.*$"),
     re.compile(rf"(?i)\b(?:size|amount|extent)\s+of\s+the\s+(?P<noun>{_CHANGE_NOUN})\s+(?:in|of)\s+"
@@ -158,7 +198,7 @@ _CHANGE = [
     re.compile(r"(?i)\brate\s+of\s+(?P<noun>growth|increase|decline|decrease|change)\s+(?:of|in|for)\s+(?P<a>.+)$"),
     re.compile(rf"(?i)\bhow\s+fast\s+(?:did|has|have|does|do)\s+(?P<a>.+?)\s+(?P<verb>{_CHANGE_VERB})\b.*$"),
     re.compile(r"(?i)\bhow\s+(?:did|has|have|does|do)\s+(?P<a>.+?)\s+(?P<verb>change|move|develop|evolve)\b.*$"),
-    re.compile(rf"(?i)\bwhat\s+(?:was|is|were)\s+the\s+(?:\w+\s+)?(?P<noun>{_CHANGE_NOUN})\s+(?:in|of|for)\s+"
+    re.compile(rf"(?i)\bwhat\s+(?:was|is|were)\s+the\s+(?:[\w-]+\s+)?(?P<noun>{_CHANGE_NOUN})\s+(?:in|of|for)\s+"
                r"(?P<a>.+)$"),
     re.compile(rf"(?i)\bwhat\s+(?:was|is|were)\s+the\s+(?P<noun>{_CHANGE_NOUN})\s+(?:observed\s+)?"
                r"(?:in|of|for)?\s*(?P<a>.+)$"),
@@ -169,7 +209,8 @@ _SIGNED = re.compile(r"(?i)\bhow\s+(?:did|has|have|does|do)\s+.+?\s+(?:change|mo
 # total shared out over the things it counts (not over time: that is a rate).
 _TIME = r"(?:year|annum|quarter|month|week|day|hour|half|period|season)"
 _PER_UNIT = [
-    re.compile(rf"(?i)\b(?:per|for\s+each|for\s+every|each)\s+(?P<unit>(?!{_TIME}s?\b)[a-z][a-z-]+)"
+    re.compile(rf"(?i)\b(?:per|for\s+each|for\s+every|each)\s+(?-i:(?:[A-Z][\w&.-]*(?:'s|’s)?\s+)*)"
+               rf"(?P<unit>(?!{_TIME}s?\b)[a-z][a-z-]+)"
                r"(?:\s+(?P<unit2>(?!(?:in|on|at|of|for|to|from|by|pay|paid|cost|get|earn|spend|generate|"
                r"bring|was|were|is|are|did|do|does|have|has|had|receive|make)\b)[a-z][a-z-]+))?"),
     re.compile(r"(?i)\baverage\s+(?:price|cost|value|amount|revenue|income|spend|spending|fee|payment)"
@@ -269,6 +310,9 @@ def _parse(question: str) -> Intent | None:
     if not q or len(q) > 2000:
         return None
     currency = ""
+    hm = _HOW_MANY_CURRENCY.search(q)
+    if hm:  # "How many dollars is 5 billion yuan?": what is 5 billion yuan in dollars
+        q = f"What is {q[hm.end():].strip()} in {hm.group('cur')}"
     tm = _TARGET.search(q)
     if tm and not re.match(r"\s*(?:\d|\$\s*\d)", q[tm.end():]):
         currency = _code(tm)
@@ -278,6 +322,7 @@ def _parse(question: str) -> Intent | None:
     body = re.sub(r"(?i),\s*in\s+(?:percent|percentage|per\s+cent)(?:\s+terms)?\s*,", " percent",
                   q_wo.rstrip("?.! "))
     body = re.sub(r"(?i),?\s*in\s+(?:percent(?:age)?|per\s+cent)\s+terms\b", " percent", body)
+    body = re.sub(r"(?i),\s*in\s+(?:percent(?:age)?|per\s+cent|%)\s*$", " percent", body)
     lead = _LEAD_CLAUSE.match(body)
     dated = body[lead.end():] if lead and _AS_OF.match(lead.group(0)) else body  # "as of December 31, 2011, ..."
     years = _year_span(dated, tuple(YEAR.findall(dated)))
@@ -293,7 +338,7 @@ def _shape(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
     if _EXCHANGE.search(body) or _PER_PAIR.search(body):
         pair, ordered = _pair(body)
         return Intent("exchange_rate", (), pair=pair, ordered=ordered)
-    for parse in (_complement, _how_many_more, _change_in_percent, _share, _remainder, _ratio_or_difference,
+    for parse in (_complement, _how_many_more, _change_in_percent, _margin, _share, _remainder, _ratio_or_difference,
                   _average, _per_unit, _sum, _before, _after, _change, _annualise, _rate):
         intent = parse(body, currency, years)
         if intent is not None:
@@ -324,7 +369,11 @@ def _complement(body: str, currency: str, years: tuple[str, ...]) -> Intent | No
     last = list(_OPEN_ENDED.finditer(rest))
     closed = rest[:last[-1].start()] if last and not rest[last[-1].end():].strip() else rest
     exact = bool(re.search(r"(?i)\b(?:between|and|or)\b", closed))
-    return Intent("complement", (phrase,), exact=exact) if phrase else Intent("none", ())
+    said = f"{cm.group('whole') or ''} {cm.group('rest')}"
+    neg = _NEGATION.search(said)  # "of Northway's staff | do not | work in maintenance"
+    whole, group = (clean(said[:neg.start()]), clean(_CENSUS.sub(" ", said[neg.end():]))) if neg else ("", "")
+    parts = (phrase, group, whole) if whole and group else (phrase,)
+    return Intent("complement", parts, exact=exact) if phrase else Intent("none", ())
 
 
 def _how_many_more(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
@@ -374,7 +423,34 @@ def _share(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
     return None
 
 
+def _remainder_outside(body: str) -> tuple[str, str] | None:
+    m = _OUTSIDE.search(body)
+    if not m:
+        return None
+    part, whole = clean(strip_years(m.group("part"))), clean(strip_years(m.group("whole")))
+    return (part, whole) if part and whole else None
+
+
+def _margin(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
+    """ "What was Fenwick's net margin?": the profit named over revenue, in per cent."""
+    m = _MARGIN.search(body)
+    if not m:
+        return None
+    owner = clean(strip_years(m.group("owner") or ""))
+    kind = re.sub(r"\s+", " ", (m.group("kind") or "profit").lower())
+    part = _MARGIN_PART.get(kind, kind)
+    return Intent("share", (clean(f"{owner} {part}"), clean(f"{owner} revenue")), currency=currency,
+                  unit="margin")
+
+
 def _remainder(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
+    nm = _REMAINDER_NOT.search(body)
+    if nm:
+        part, whole = clean(strip_years(nm.group("part"))), clean(strip_years(nm.group("whole")))
+        return Intent("remainder", (part, whole), currency=currency, signed=True) if part and whole else None
+    outside = _remainder_outside(body)
+    if outside:
+        return Intent("remainder", outside, currency=currency, signed=True)
     m = _REMAINDER.search(body)
     if not m:
         return None
@@ -406,7 +482,19 @@ def opposite(phrase: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+_EARLIER = re.compile(r"(?i)^(?:(?:it|they|that|those)\s+(?:was|were)\s+)?(?:a\s+year\s+(?:earlier|ago|before)|"
+                      r"last\s+year|the\s+(?:year|quarter)\s+before|the\s+previous\s+(?:year|quarter)|a\s+quarter\s+earlier)$")
+_MORE_THAN = re.compile(r"(?i)\bhow\s+much\s+(?P<cmp>more|less|bigger|larger|higher|lower|smaller|greater|wider|"
+                        r"narrower)\s+(?:(?:is|was|are|were)\s+)?(?P<a>.+?)\s+than\s+(?P<b>.+)$")
+
+
 def _ratio_or_difference(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
+    mt = _MORE_THAN.search(body)
+    if mt and _EARLIER.match(mt.group("b").strip(" ?.!")):
+        # "How much bigger were the losses than a year earlier?": the size of the change
+        phrase = clean(strip_years(mt.group("a")))
+        up = mt.group("cmp").lower() in ("more", "bigger", "larger", "higher", "greater", "wider")
+        return Intent("change", (phrase,), currency=currency, direction=1 if up else -1) if phrase else None
     for kind, patterns in (("ratio", _RATIO), ("difference", _DIFFERENCE)):
         if kind == "ratio" and (_HOW_MANY_MORE_WORD.search(body) or _DIFFERENCE_WORD.search(body)):
             continue  # "how many more / how many yards difference ... compared to": not a ratio
@@ -454,6 +542,9 @@ def _per_unit(body: str, currency: str, years: tuple[str, ...]) -> Intent | None
         if not m:
             continue
         unit = m.group("unit").lower()
+        second = (m.groupdict().get("unit2") or "").lower()
+        if second and (unit in _MODIFIERS or unit.endswith(("ed", "al", "ive", "ic", "ful", "ous"))):
+            unit = second  # "per lost vehicle", "each delivered car": the noun is what is counted
         if unit in ("cent", "percent", "capita") or unit in _NOT_UNITS:
             return None
         phrase = clean(strip_years(re.sub(r"(?i)\b(?:on\s+average|average)\b", " ", body)))
@@ -461,6 +552,7 @@ def _per_unit(body: str, currency: str, years: tuple[str, ...]) -> Intent | None
     return None
 
 
+_MODIFIERS = frozenset("""lost new old sold single average extra additional full-time part-time""".split())  # noqa: SIM905
 _NOT_UNITS = frozenset("""other one the a an of such that this these those""".split())  # noqa: SIM905
 
 
@@ -514,8 +606,8 @@ def _change(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
         if not phrase:
             return None
         said = (m.groupdict().get("verb") or m.groupdict().get("noun") or "").lower()
-        direction = 1 if re.fullmatch(rf"(?:{_RISE}|{_RISE_NOUN}|increased|rose|grew|grow)", said) else (
-            -1 if re.fullmatch(rf"(?:{_FALL}|{_FALL_NOUN}|decreased|declined|fell|dropped|reduction)", said)
+        direction = 1 if re.fullmatch(rf"(?:{_RISE}|{_RISE_NOUN}|{_RISEN}|grow)", said) else (
+            -1 if re.fullmatch(rf"(?:{_FALL}|{_FALL_NOUN}|{_FALLEN}|reduction)", said)
             else 0)
         signed = direction == 0 and bool(_SIGNED.search(body))
         return Intent("change", (phrase,), currency=currency, percent=bool(_PERCENT_WORDS.search(body)),

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from index.quantities.patterns import TIME_UNITS
 from index.quantities.quantity import Quantity
-from qa.figures.operands import Matcher, Operand
+from qa.figures.operands import Matcher, Operand, part_of
 
 
 def amounts(ops: list[Operand], percent: bool = False, measure: str = "") -> list[Operand]:
@@ -20,7 +20,7 @@ def amounts(ops: list[Operand], percent: bool = False, measure: str = "") -> lis
     out = []
     for op in ops:
         q = op.q
-        if (measure == "money" and not q.is_money) or (
+        if (measure == "money" and not q.is_money and not is_measure(q.unit)) or (
                 measure == "count" and (q.is_money or q.unit == "%")) or (
                 measure == "percent" and q.unit != "%"):
             continue
@@ -30,6 +30,16 @@ def amounts(ops: list[Operand], percent: bool = False, measure: str = "") -> lis
             continue
         out.append(op)
     return out
+
+
+# Units "how much" asks about as it does money: mass, volume, energy, area.
+_MEASURES = frozenset("""tonnes tons tonne ton barrels barrel ounces ounce litres liters gallons cubic
+kilograms kg pounds-weight kilowatt-hours kwh megawatt-hours mwh gigawatt-hours gwh terawatt-hours twh
+megawatts gigawatts kilowatts acres hectares bushels carats""".split())  # noqa: SIM905
+
+
+def is_measure(unit: str) -> bool:
+    return unit.lower() in _MEASURES
 
 
 def prefer_currency(currency: str) -> Callable[[Operand], int]:
@@ -106,6 +116,8 @@ _FAMILIES = [
     frozenset({"jobs", "job", "staff", "employees", "employee", "workers", "worker", "people", "persons",
                "positions", "roles", "posts", "headcount", "workforce"}),
     frozenset({"shares", "share", "stock"}),
+    frozenset({"cars", "car", "vehicles", "vehicle", "units"}),
+    frozenset({"shops", "shop", "stores", "store", "outlets", "branches", "restaurants", "cafes", "pubs"}),
     frozenset({"customers", "customer", "clients", "client", "users", "user", "subscribers", "subscriber",
                "accounts", "members"}),
 ]
@@ -179,7 +191,8 @@ def choose(phrase: str, pool: list[Operand], m: Matcher, contrast: list[str]) ->
     cands = named or pool
     if not cands:
         return None
-    named_words = [w for w in re.findall(r"\b[A-Z][\w&.'’-]*", phrase) if w.lower() not in _FILLER]
+    named_words = [re.sub(r"(?:'s|’s)$", "", w) for w in re.findall(r"\b[A-Z][\w&.'’-]*", phrase)
+                   if w.lower() not in _FILLER]
     if named_words and any(all(w in o.q.sentence for w in named_words) for o in cands):
         # "Tom Evans hit": a number said of Tom Evans, when some sentence names him
         cands = [o for o in cands if all(w in o.q.sentence for w in named_words)]
@@ -200,7 +213,9 @@ def lenient_best(phrase: str, pool: list[Operand], m: Matcher, floor: float = 0.
         return None
     ranked = sorted(zip(m.scores(phrase, pool), range(len(pool)), strict=True), key=lambda t: (-t[0], t[1]))
     top, i = ranked[0]
-    rivals = [s for s, j in ranked[1:] if not same_value(pool[j], pool[i]) and not pool[j].same_item(pool[i])]
+    i = m.whole_or_part(phrase, pool, i, [j for _, j in ranked])
+    rivals = [s for s, j in ranked if j != i and not same_value(pool[j], pool[i]) and not pool[j].same_item(pool[i])
+              and not part_of(pool[j], pool[i]) and not part_of(pool[i], pool[j])]
     if top < floor or (rivals and top - rivals[0] < margin):
         return None
     return pool[i]
@@ -221,6 +236,12 @@ proportion part whole total""".split())  # noqa: SIM905
 
 def _stems(text: str) -> set[str]:
     return {w[:5].rstrip("s") for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in _FILLER}
+
+
+def is_part(op: Operand) -> bool:
+    """ "140 of its 400 stores", "412,000 of the vehicles sold": a part of a count stated as such."""
+    after = op.q.sentence[op.q.end - op.q.sentence_start:]
+    return re.match(r"(?i)\s+of\s+(?:all\s+)?(?:the|its|their|his|her|our)\b", after) is not None
 
 
 def per_something(q: Quantity) -> bool:

@@ -82,6 +82,9 @@ class Matcher:
         self._vectors: np.ndarray | None = None
         self._local = _local_texts(self.operands)
         self._clause_counts: dict[tuple[str, int], int] | None = None
+        self._article_names: dict[str, set[str]] = {}
+        for op in self.operands:
+            self._article_names.setdefault(op.article_id, set()).update(_names(op.q.sentence, first=True))
 
     def scores(self, phrase: str, pool: Sequence[Operand],
                contrast: Sequence[str] = ()) -> list[float]:
@@ -102,12 +105,18 @@ class Matcher:
             score = _lexical(words, op.q, self._local.get(id(op), ""), simple)
             # Without a model, shared words are all there is: scale them to 0..1.
             score = score + d if self.embed else score / _LEXICAL_MAX
-            if names and _about_someone_else(op.q.sentence, names, others):
+            if names and (_about_someone_else(op.q.sentence, names, others) or self._elsewhere(names, op)):
                 score -= _NAME_PENALTY
             elif others and names & _names(op.q.sentence, first=True):
                 score += _NAME_BONUS  # two companies compared: naming ours tells them apart
             out.append(float(score))
         return out
+
+    def _elsewhere(self, names: set[str], op: Operand) -> bool:
+        """The company asked about is named in another article and nowhere in this one."""
+        here = self._article_names.get(op.article_id, set())
+        return not names & here and any(names & found for aid, found in self._article_names.items()
+                                        if aid != op.article_id)
 
     def sentence_scores(self, phrase: str, pool: Sequence[Operand]) -> list[float]:
         """Similarity of `phrase` to each operand's whole sentence: a sentence that names its
@@ -185,10 +194,13 @@ class Matcher:
         if top_score < floor:
             return None
         top = pool[top_i]
+        top_i = self.whole_or_part(phrase, pool, top_i, [i for _, i in scored])
+        top = pool[top_i]
         # The number, its stated conversion, its change and its earlier level are one
         # fact: they are not rivals, and the level it reached stands for them all.
         group = {i for _, i in scored if i == top_i or _related(pool[i], top)}
-        rivals = [s for s, i in scored if i not in group and not _same_value(pool[i], top)]
+        rivals = [s for s, i in scored if i not in group and not _same_value(pool[i], top)
+                  and not part_of(pool[i], top) and not part_of(top, pool[i])]
         if rivals and top_score - rivals[0] < MIN_MARGIN:
             return None
         rank = {i: k for k, (_, i) in enumerate(scored)}
@@ -200,6 +212,23 @@ class Matcher:
             return (op.q.role == "level", prefer(op) if prefer else 0, changed, -rank[i])
 
         return pool[max(group, key=key)]
+
+    def whole_or_part(self, phrase: str, pool: Sequence[Operand], top_i: int, order: list[int]) -> int:
+        """ "£2.2bn, of which £1.7bn came from drink": the part only when the phrase says what sets
+        it apart ("drink"), else the whole; the two are one statement, not rivals."""
+        top = pool[top_i]
+        for i in order:
+            other = pool[i]
+            if part_of(other, top):
+                whole, part, k = top, other, i
+            elif part_of(top, other):
+                whole, part, k = other, top, i
+            else:
+                continue
+            own = {s for _, s in _content(self.local(part))} - {s for _, s in _content(self.local(whole))}
+            wants_part = bool(own & {s for _, s in _content(phrase)})
+            return (k if part is other else top_i) if wants_part else (k if whole is other else top_i)
+        return top_i
 
     def _dense(self, phrase: str, pool: Sequence[Operand]) -> list[float]:
         """Cosine to each clause, averaged over the phrase with and without its names.
@@ -279,6 +308,19 @@ def _related(a: Operand, b: Operand) -> bool:
     return (a.article_id == b.article_id and a.q.sentence_start == b.q.sentence_start
             and ((a.q.role == "change" and a.q.text in b.q.change_text)
                  or (b.q.role == "change" and b.q.text in a.q.change_text)))
+
+
+_PART_LINK = re.compile(r"(?i)^[\s,(]*(?:of\s+which|including|includ(?:es|ed)|among\s+(?:them|which))\b")
+
+
+def part_of(part: Operand, whole: Operand) -> bool:
+    """ "$47bn, including $39.5bn in principal": `part` is stated as a part of `whole`."""
+    a, b = part.q, whole.q
+    if part.article_id != whole.article_id or a.sentence_start != b.sentence_start or b.end > a.start:
+        return False
+    if a.unit != b.unit or not 0 < a.value < b.value:
+        return False
+    return _PART_LINK.match(b.sentence[b.end - b.sentence_start:a.start - b.sentence_start]) is not None
 
 
 def _as_rows(x: np.ndarray) -> np.ndarray:

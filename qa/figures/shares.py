@@ -11,20 +11,31 @@ from __future__ import annotations
 import re
 
 from qa.figures.calc import Calc
-from qa.figures.combine import two_operands
+from qa.figures.combine import named_part, two_operands
 from qa.figures.intent import Intent, opposite
 from qa.figures.labels import labelled
-from qa.figures.operand_pool import amounts, lenient_best, same_kind, supported_side
+from qa.figures.operand_pool import (
+    amounts,
+    kind_note,
+    lenient_best,
+    noun_family,
+    period_notes,
+    same_kind,
+    supported_side,
+)
 from qa.figures.operands import Matcher, Operand
 from qa.figures.text import label_text
 
 
 def share_of(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
+    if intent.unit == "margin":
+        return _margin(intent, ops, m)
     pair = two_operands(intent, ops, m, allow_percent=False)
     if pair is None:
         shares = [op for op in ops if op.q.unit == "%" and op.q.role == "level" and op.q.factor is None
                   and op.q.delta is None and 0 < op.q.value < 100]
-        return _rest_of_amount(intent, ops, m) or _by_opposite(intent.phrases[0], shares, m)
+        return (_rest_of_amount(intent, ops, m) or _by_opposite(intent.phrases[0], shares, m)
+                or _part_by_words(intent, ops, m))
     part, whole, notes = pair
     if whole.q.value == 0 or part.q.per != whole.q.per:
         return None
@@ -34,6 +45,56 @@ def share_of(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
                 part.q.value / whole.q.value * 100, "%",
                 f"{part.q.text} / {whole.q.text} × 100", [(part, 1), (whole, -1)],
                 notes=notes, kind="share")
+
+
+def _part_by_words(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
+    """ "What share of the combined output comes from Skarv?" over "410,000 tonnes ..., of which Skarv
+    produces 150,000 tonnes": the whole matched clearly, the part the one amount of its kind in the
+    whole's article whose sentence says every word of the part's phrase."""
+    part_phrase, whole_phrase = intent.phrases
+    pool = [o for o in amounts(ops) if o.q.role == "level" and not o.q.per]
+    whole = m.best(whole_phrase, pool)
+    want = _stems(part_phrase)
+    if whole is None or not want:
+        return None
+    found = [o for o in pool if o.article_id == whole.article_id and not o.same_item(whole)
+             and (same_kind(o, whole) or noun_family(o.q.unit) & noun_family(whole.q.unit))
+             and 0 < o.q.value < whole.q.value and want <= _stems(o.q.sentence)]
+    if len({round(o.q.value, 6) for o in found}) != 1:
+        return None
+    part = found[0]
+    note = kind_note(part, whole)
+    return Calc(label_text(f"{part_phrase} as a share of {whole_phrase}"), part.q.value / whole.q.value * 100, "%",
+                f"{part.q.text} / {whole.q.text} × 100", [(part, 1), (whole, -1)], kind="share",
+                notes=[note] if note else [])
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in re.findall(r"[a-z]+", text.lower()) if len(w) > 2 and w not in _GLUE}
+
+
+_GLUE = frozenset("""the and from for with that this what which its their does did was were are came comes come
+goes work works share""".split())  # noqa: SIM905
+
+
+def _margin(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
+    """Profit over revenue, unless the article states the margin itself."""
+    if any(o.q.unit == "%" and re.search(r"(?i)\bmargins?\b", m.local(o) or o.q.clause) for o in ops):
+        return None  # stated outright: the quote answers
+    money = [o for o in amounts(ops) if o.q.is_money and o.q.role == "level" and not o.q.per]
+    profit = m.best(intent.phrases[0], money)
+    if profit is None:
+        return None
+    others = [o for o in money if o.q.unit == profit.q.unit and not o.same_item(profit)]
+    revenue = m.best(intent.phrases[1], others) or lenient_best(f"{intent.phrases[1]} sales turnover", others, m)
+    if revenue is None:
+        return None
+    if revenue.q.value <= 0 or abs(profit.q.value) >= revenue.q.value:
+        return None  # a "profit" above revenue is another measure read wrongly
+    notes = period_notes([profit, revenue])
+    return Calc(label_text(f"{intent.phrases[0]} margin"), profit.q.value / revenue.q.value * 100, "%",
+                f"{profit.q.text} / {revenue.q.text} × 100", [(profit, 1), (revenue, -1)], notes=notes,
+                kind="share")
 
 
 def _rest_of_amount(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
@@ -71,10 +132,27 @@ def complement_of(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None
     if len({round(o.q.value, 9) for o in named}) > 1:
         return None  # two lists label a share so ("from 18 to 24" in 2000 and in 2010)
     op = named[0] if named else None if intent.exact else supported_side(phrase, "", pool, m)
+    if op is None and not pool and len(intent.phrases) == 3:
+        return _rest_of_count(intent, ops, m)
     if op is None:
         return None
     return Calc(label_text(f"share not {intent.phrases[0]}"), 100 - op.q.value, "%",
                 f"100% - {op.q.text}", [(op, -1)], kind="complement")
+
+
+def _rest_of_count(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
+    """ "What share of its staff do not work in maintenance?" over "Of its 9,800 staff, 2,150 work in
+    maintenance": the whole less the part named, over the whole."""
+    _, group, whole_phrase = intent.phrases
+    pool = [o for o in amounts(ops) if o.q.role == "level" and not o.q.is_money]
+    found = named_part(group, whole_phrase, intent, pool, m)
+    if found is None:
+        return None
+    whole, part = found
+    return Calc(label_text(f"share of {whole_phrase} not {group}"),
+                (whole.q.value - part.q.value) / whole.q.value * 100, "%",
+                f"({whole.q.text} - {part.q.text}) / {whole.q.text} × 100", [(whole, 1), (part, -1)],
+                kind="complement")
 
 
 def _by_opposite(phrase: str, pool: list[Operand], m: Matcher) -> Calc | None:

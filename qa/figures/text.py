@@ -13,10 +13,17 @@ from qa.answer import Figure
 
 _SYMBOLS = {"USD": "$", "HKD": "HK$", "EUR": "€", "GBP": "£", "JPY": "¥", "AUD": "A$", "CAD": "C$",
             "SGD": "S$", "NZD": "NZ$", "TWD": "NT$"}
-_WORDS = {"CNY": "yuan", "CHF": "Swiss francs", "KRW": "won", "INR": "rupees"}
+_WORDS = {"CNY": "yuan", "CHF": "Swiss francs", "KRW": "won", "INR": "rupees", "SEK": "Swedish crowns",
+          "NOK": "Norwegian crowns", "DKK": "Danish crowns", "CZK": "Czech crowns", "ZAR": "rand",
+          "BRL": "reais", "RUB": "roubles", "TRY": "lira", "MXN": "pesos", "MYR": "ringgit", "THB": "baht",
+          "IDR": "rupiah", "PLN": "zlotys", "AED": "dirhams", "SAR": "riyals", "NGN": "naira",
+          "ILS": "shekels", "HUF": "forints", "EGP": "Egyptian pounds"}
 _SINGULAR = {"CNY": "yuan", "JPY": "yen", "USD": "dollar", "HKD": "Hong Kong dollar",
              "EUR": "euro", "GBP": "pound", "AUD": "Australian dollar",
-             "CAD": "Canadian dollar", "SGD": "Singapore dollar", "CHF": "Swiss franc"}
+             "CAD": "Canadian dollar", "SGD": "Singapore dollar", "CHF": "Swiss franc", "SEK": "Swedish crown",
+             "NOK": "Norwegian crown", "DKK": "Danish crown", "CZK": "Czech crown", "INR": "rupee",
+             "KRW": "won", "ZAR": "rand", "BRL": "real", "RUB": "rouble", "TRY": "lira", "MXN": "peso",
+             "EGP": "Egyptian pound"}
 _SCALES = ((1e12, "trillion"), (1e9, "billion"), (1e6, "million"))
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six",
                  7: "seven", 8: "eight", 9: "nine", 10: "ten", 12: "twelve"}

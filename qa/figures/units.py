@@ -9,30 +9,45 @@ count's sentence when the article says it there.
 
 from __future__ import annotations
 
+import re
+
 from qa.figures.calc import Calc
 from qa.figures.intent import Intent
-from qa.figures.operand_pool import amounts, lenient_best, noun_family, period_notes
+from qa.figures.operand_pool import amounts, is_part, lenient_best, noun_family, period_notes
 from qa.figures.operands import Matcher, Operand
 from qa.figures.series import in_year
 from qa.figures.text import label_text
+
+_ELSEWHERE_MARGIN = 0.1  # how much better an amount in another sentence must fit the phrase
 
 
 def per_unit(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     unit = intent.unit.lower()
     family = noun_family(unit) | noun_family(unit + "s") | {unit, unit.rstrip("s")}
+    if unit.endswith("y"):
+        family |= {f"{unit[:-1]}ies"}  # "each copy": "5.6 million copies"
     counts = [o for o in ops if not o.q.is_money and o.q.unit and o.q.unit != "%" and o.q.role == "level"
               and (o.q.unit.lower() in family or o.q.unit.lower().rstrip("s") == unit.rstrip("s"))
               and not o.q.per]
     year = intent.years[0] if len(intent.years) == 1 else ""
     if year:
         counts = [o for o in counts if o.q.when in (year, "")]
+    whole_counts = [o for o in counts if not is_part(o)]
+    counts = whole_counts or counts
     if not counts:
         return None
-    count = counts[0] if len({round(o.q.value, 6) for o in counts}) == 1 else m.best(intent.phrases[0], counts)
+    said = re.search(rf"(?i)\b(?:per|each|every)\s+([a-z-]+)\s+{re.escape(unit.rstrip('s')[:5])}", intent.text)
+    if said and len(counts) > 1:  # "per lost vehicle": the count said to be lost, not all vehicles
+        stem = said.group(1).lower()[:4]
+        counts = [o for o in counts if stem in m.local(o).lower()]
+        if len({round(o.q.value, 6) for o in counts}) != 1:
+            return None
+    count = counts[0] if len({round(o.q.value, 6) for o in counts}) == 1 else _all_of(intent.phrases[0], counts, m)
     if count is None or count.q.value <= 0:
         return None
+    phrase = _without_unit(intent.phrases[0], unit)
     pool = [o for o in amounts(ops, measure="money" if not intent.measure else intent.measure)
-            if o.q.is_money and not o.q.per and o.q.role == "level"]
+            if o.q.is_money and not o.q.per and o.q.role == "level" and o.article_id == count.article_id]
     if intent.currency:
         pool = [o for o in pool if o.q.unit == intent.currency] or pool
     same = [o for o in pool if o.article_id == count.article_id and o.q.sentence_start == count.q.sentence_start]
@@ -40,13 +55,38 @@ def per_unit(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     if len(same) == 1:
         total = same[0]
     elif same:
-        total = m.best(intent.phrases[0], same)
+        total = m.best(phrase, same)
+    clear = lenient_best(phrase, pool, m)
+    if total is not None and clear is not None and not clear.same_item(total):
+        # "flew 31 million passengers ... and burned $2.3 billion": revenue asked, said elsewhere
+        here, there = m.scores(phrase, [total, clear])
+        if there - here > _ELSEWHERE_MARGIN:
+            total = clear
     if total is None:
-        total = (in_year(intent.phrases[0], year, pool, m) if year else None) or lenient_best(
-            intent.phrases[0], pool, m)
+        total = (in_year(phrase, year, pool, m) if year else None) or lenient_best(phrase, pool, m)
     if total is None:
         return None
     noun = unit.rstrip("s") if not unit.endswith("ss") else unit
     return Calc(label_text(f"{intent.phrases[0]} per {noun}"), total.q.value / count.q.value, total.q.unit,
                 f"{total.q.text} / {count.q.text}", [(total, 1), (count, -1)], kind="per_unit",
                 notes=period_notes([total, count]))
+
+
+def _all_of(phrase: str, counts: list[Operand], m: Matcher) -> Operand | None:
+    """ "Each shop" is every shop: in the article the phrase means, the largest count of them that
+    is not an earlier level ("1,450" over "another 150 shops", not "down from 1,600")."""
+    pick = m.best(phrase, counts) or counts[0]
+    here = [o for o in counts if o.article_id == pick.article_id]
+    earlier = {o.q.previous for o in here if o.q.previous is not None}
+    earlier |= {o.q.value - o.q.delta for o in here if o.q.delta is not None}
+    now = [o for o in here if o.q.value not in earlier]
+    return max(now, key=lambda o: o.q.value) if now else None
+
+
+def _without_unit(phrase: str, unit: str) -> str:
+    """ "revenue did each pub generate" -> "revenue did generate": the total's own words (a clause
+    that merely mentions pubs is not the revenue)."""
+    stem = re.escape(unit.rstrip("s")[:5])
+    out = re.sub(rf"(?i)\b(?:per|for\s+each|for\s+every|each|every|an?)\s+{stem}\w*\b", " ", phrase)
+    out = re.sub(r"\s+", " ", out).strip()
+    return out or phrase
