@@ -44,6 +44,9 @@ help support oppose criticise criticize praise
 _VERBS = frozenset(_IRREGULAR) | frozenset(_VERB_WORDS.split())
 _PARTICIPLES = frozenset(_IRREGULAR.values()) | {"paid", "known", "given", "taken", "shown", "seen", "done", "won"}
 _AFTER_COPULA = frozenset({"worth", "for", "about", "like"})
+# Words after a verb's -ing form ("selling its", "getting rid", "cutting back").
+_AFTER_ING = frozenset({"its", "their", "the", "a", "an", "to", "rid", "up", "off", "out", "back", "on", "in", "for",
+                        "into", "over", "his", "her", "it", "them"})
 _PARTICLE = frozenset({"not", "n't", "never", "also", "still", "ever", "already", "just", "really"})
 
 
@@ -66,6 +69,14 @@ def what_was_asked(question: str) -> str:
             at -= 1  # "What was the plant used for?" -> "what the plant was used for"
         if at > 0 and (words[at].lower() in _AFTER_COPULA or _participle(words[at])):
             return " ".join([wh, *words[:at], aux, *words[at:]])
+        # "Which business is X getting rid of?" -> "which business X is getting rid of"
+        ing = next((i for i, w in enumerate(words[1:], start=1) if w.lower().endswith("ing") and len(w) > 5
+                    and w[:1].islower() and not re.search(r"['’]s$", words[i - 1])
+                    and words[i - 1].lower() not in {"of", "the", "a", "an", "its", "their", "for", "in"}
+                    and (words[i - 1][:1].isupper() or i == len(words) - 1
+                         or words[i + 1].lower() in _AFTER_ING)), None)
+        if ing is not None:
+            return " ".join([wh, *words[:ing], aux, *words[ing:]])
         return f"{wh} {rest} {aux}"
     verb_at = _verb_position(words)
     if verb_at is None:

@@ -11,6 +11,7 @@ import html
 import math
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from index.config import IndexConfig
@@ -29,6 +30,7 @@ from qa.lead.features import CandidateReader
 from qa.lead.reading import Reader, Reading
 from qa.lead.sentences import ArticleSentences
 from qa.lead.verdict import NOTES, Evidence, failed_checks, quotes_the_person_asked
+from qa.names import names_all, question_names
 from qa.retrieval.answer_type import counted_noun, states_time, wants_time
 from qa.retrieval.encode_cache import EncodeCache
 from qa.retrieval.lexical import LexicalIndex, coverage_terms, terms
@@ -137,7 +139,8 @@ class Engine:
         figures = []
         if hits and hits[0].dense >= FIGURE_MIN_COSINE and asks_for_figure(query):
             texts = {h.chunk.article_id: state.snapshot.articles[h.chunk.article_id].text for h in hits}
-            figures = compute_figures(query, self._quantities(state, hits), self._encode_clauses, texts)
+            figures = compute_figures(query, self._quantities(state, hits, question_names(query)),
+                                      self._encode_clauses, texts)
         stairs = answerable(query, hits, state.snapshot.quantities, state.retriever.lexical)
         fitted = self.qa_cfg.abstention == "fitted"
         reading = state.reader.read(query, qvec, hits, judge=fitted, stairs=stairs,
@@ -189,9 +192,13 @@ class Engine:
         return " ".join(text.split())
 
     @staticmethod
-    def _quantities(state: _State, hits: list[Hit]) -> list[tuple[str, Quantity]]:
-        """Quantities of the articles retrieval found, most relevant article first."""
+    def _quantities(state: _State, hits: list[Hit], names: Sequence[str] = ()) -> list[tuple[str, Quantity]]:
+        """Quantities of the articles retrieval found, most relevant article first; with
+        `names`, only of the articles naming them all (Kronberg's profit is not TimeWarner's)."""
         order = list(dict.fromkeys(h.chunk.article_id for h in hits))
+        if names:
+            articles = state.snapshot.articles
+            order = [aid for aid in order if names_all(list(names), f"{articles[aid].title}\n{articles[aid].text}")]
         return [
             (aid, Quantity.from_dict(d))
             for aid in order

@@ -185,6 +185,19 @@ def test_an_idle_conversation_reads_the_next_question_alone(two: Engine) -> None
     # "Why?" after a "how many" question keeps what was counted, as the verb's object.
     ([("How many jobs will Northbank cut?", "Northbank will cut 3,000 jobs.")],
      "Why?", "Why will Northbank cut jobs?"),
+    # "it" of a change is the measure asked before, with whose it is, not the company.
+    ([("How much did Northbank make in 2024?", "Northbank made a profit of £2.1bn in 2024."),
+      ("How much did Northbank make a year earlier?", "It made £1.6bn in 2023.")],
+     "So by how much did it grow?", "By how much did Northbank's profit grow?"),
+    ([("How many customers did Northbank add?", "Northbank added 40,000 customers.")],
+     "And by how much did that rise?", "By how much did Northbank's customers rise?"),
+    ([("What was Northbank's net debt in June?", "Net debt fell to £4bn in June.")],
+     "Why did it fall?", "Why did Northbank's net debt fall?"),
+    # "that" after a question asking an amount is that amount; "Why?" keeps the measure.
+    ([("What pre-tax profit did Northbank report for 2024?", "Northbank reported a pre-tax profit of £3bn.")],
+     "How much is that in dollars?", "What pre-tax profit did Northbank report for 2024 in dollars?"),
+    ([("What pre-tax profit did Northbank report for 2024?", "Northbank reported a pre-tax profit of £3bn.")],
+     "Why?", "Why did Northbank report for 2024 pre-tax profit?"),
 ])
 def test_reading_a_reference(turns: list[tuple[str, str]], question: str, reading: str) -> None:
     from qa.conversation.resolve import resolve

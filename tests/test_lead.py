@@ -74,7 +74,7 @@ def _lead(engine: Engine, question: str) -> str:
     pytest.param("Why did Nordwind Air cut routes?", "jet fuel", marks=WHY_LIMIT),
     ("How many people does Nordwind employ?", "4,200"),
     ("How much did the Tidewater plant cost?", "$310 million"),
-    pytest.param("Why did Tidewater choose Dayton?", "rail links", marks=WHY_LIMIT),
+    ("Why did Tidewater choose Dayton?", "rail links"),
     ("When does production start at the Dayton plant?", "April"),
     ("What do analysts expect for Nordwind?", "return to profit"),
 ])
@@ -103,6 +103,8 @@ def test_a_declined_question_says_what_was_asked() -> None:
     assert what_was_asked("What is Nordwind's share price?") == "what Nordwind's share price is"
     assert what_was_asked("How much revenue did Tidewater report?") == "how much revenue Tidewater reported"
     assert what_was_asked("Who won the cup?") == "who won the cup"
+    assert what_was_asked("Which business is Tidewater getting rid of?") == "which business Tidewater is getting rid of"
+    assert what_was_asked("What is the main selling point?") == "what the main selling point is"
 
 
 def test_sentences_are_read_off_the_windows(lead_engine: Engine) -> None:

@@ -27,8 +27,8 @@ _BOUND_BEFORE = re.compile(
     rf"(?i)\b(?:since|prior\s+to|before|after|until|till|through|thru|due|expir\w*|matur\w*|"
     rf"beginning|starting|commencing|effective|by)\s+(?:(?:in|on|by|from)\s+)?(?:the\s+)?{_FISCAL}?{_DAY}?$")
 _BASE_BEFORE = re.compile(
-    rf"(?i)\b(?:from|compared\s+(?:to|with)|versus|vs\.?|than|over|against|relative\s+to|"
-    rf"since\s+the\s+end\s+of)\s+(?:the\s+)?(?:(?:end|close)\s+of\s+)?{_FISCAL}?{_DAY}?$")
+    rf"(?i)\b(?:from|compared\s+(?:to|with)|versus|vs\.?|than|over|against|relative\s+to|(?<=%\s)on|"
+    rf"since\s+the\s+end\s+of)\s+(?:(?:the|its|their|our|his|her)\s+)?(?:(?:end|close)\s+of\s+)?{_FISCAL}?{_DAY}?$")
 _NAME_AFTER = re.compile(
     r"(?i)^[\s-]*(?:employee|omnibus|incentive|stock|share|equity|long-term|senior|"
     r"plan|program|programme|notes?|act|agreement|facility|credit|repurchase|asr|bonds?|"
@@ -40,7 +40,7 @@ _AFTER = re.compile(
     rf"(?i)(?:\s*\([^()\d]{{0,60}}(?:\d[^()]{{0,40}})?\))?(?:\s+(?!(?:and|or|but|while|whereas|compared|from|"
     rf"than|versus|against|up|down|which|that)\b)[a-z][a-z'’-]*){{0,4}}?"
     rf"(?:\s*,?\s*or\s+[\d.]+\s*%\s+of\s+[^,.;\d]{{0,60}})?\s*,?\s*(?:(?:in|for|during|at|as\s+of|"
-    rf"on|of)\s+(?:the\s+)?(?:(?:first|second|third|fourth|final|last)\s+(?:quarter|half)\s+"
+    rf"on(?!\s+(?:19|20)\d\d)|of)\s+(?:the\s+)?(?:(?:first|second|third|fourth|final|last)\s+(?:quarter|half)\s+"
     rf"of\s+)?(?:(?:fiscal\s+)?years?\s+(?:ended|ending)\s+)?{_FISCAL}?|{_FISCAL}){_DAY}?"
     rf"(?P<y>(?:19|20)\d\d)(?![\w%$]|[.,]\d)")
 _LIST_GAP = re.compile(rf"(?i)^\s*(?:,\s*)?(?:(?:and|&)\s+)?(?:{_FISCAL})?{_DAY}?$")
@@ -77,7 +77,27 @@ def read_years(text: str, qs: list[Quantity]) -> list[Quantity]:
             since = _since(text, out[k], mentions) or _earlier_year(out, members, k)
             if since and since != out[k].when:
                 out[k] = replace(out[k], since=since)
-    return _bracketed_prior(text, out)
+    return _year_earlier(text, _bracketed_prior(text, out))
+
+
+# "612m euros for 2004, down from 745m euros a year earlier": the earlier level's year.
+_YEAR_EARLIER_AFTER = re.compile(r"(?i)[\s,]*(?:(?:a|one)\s+year\s+(?:earlier|before|ago)|(?:in\s+)?the\s+"
+                                 r"(?:previous|prior|preceding)\s+year|(?:in\s+)?the\s+year\s+before)\b")
+_YEAR_EARLIER_BEFORE = re.compile(r"(?i)\b(?:year[- ]earlier|previous\s+year's|prior\s+year's)\s+$")
+
+
+def _year_earlier(text: str, qs: list[Quantity]) -> list[Quantity]:
+    out = list(qs)
+    for q in qs:
+        if q.previous is None or not q.when:
+            continue
+        for j, p in enumerate(out):
+            if (p.sentence_start == q.sentence_start and not p.when and p.unit == q.unit
+                    and p.value == q.previous and p.start > q.end
+                    and (_YEAR_EARLIER_AFTER.match(text, p.end) or _YEAR_EARLIER_BEFORE.search(
+                        text, max(q.sentence_start, p.start - 20), p.start))):
+                out[j] = replace(p, when=str(int(q.when) - 1))
+    return out
 
 
 # "revenue of £1.2bn (2023: £1.1bn)", "a 32.0% (2018: 32.0%) interest": the bracket gives the

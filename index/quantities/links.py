@@ -40,6 +40,10 @@ _YEAR_WORD = re.compile(r"\b(?:19|20)\d\d\b")
 _CHANGE_PCT = re.compile(r"(?i)^\s*(?:,\s*or|\(|,\s*(?:up|down)|,)\s*(?:about\s+|roughly\s+|some\s+)?$")
 
 
+_PREMIUM_BETWEEN = re.compile(r"(?i)(?:\s+(?:a|per)\s+share)?\s*,\s*(?:a|an)\s+")
+_PREMIUM_AFTER = re.compile(r"(?i)\s+premium\b")
+
+
 def _between(text: str, a: int, b: int) -> str:
     """The words between two numbers, a bracketed repeat and years aside ("7% ( 7 % ) , from 2013 to")."""
     return _YEAR_WORD.sub("yyyy", _REPEAT.sub(" ", text[a:b]))
@@ -111,6 +115,10 @@ def _link_pair(text: str, p: Quantity, q: Quantity, before: bool) -> Quantity | 
             return None
     else:
         between = _between(text, q.end, p.start)
+        if p.unit == "%" and q.is_money and _PREMIUM_BETWEEN.fullmatch(between) and _PREMIUM_AFTER.match(text, p.end):
+            # "paying 1,450 koruna a share, a 19% premium": the price before was 1,450 / 1.19
+            return replace(q, factor=1 + p.value / 100, change_text=text[p.start:p.end] + " premium",
+                           change_approx=p.approx)
         if p.role == "level" and p.unit == q.unit and LINK_FROM.match(between):
             return replace(q, previous=p.value, change_text=q.change_text or text[q.start:p.end])
         if p.role != "change" or not LINK_UPDOWN.match(between):

@@ -2,7 +2,9 @@
 
 Filings write "7% ( 7 % )": the bracketed repeat is one number, not a second one a
 figure could add. "29.4 million, 18.9 million and 10.2 million shares" and "18, 14 and
-11 per cent" name the unit only at the end: every number of the list counts it.
+11 per cent" name the unit only at the end: every number of the list counts it. A part
+named against its whole counts what the whole counts: "close 140 of its 910 branches",
+"812,000 vehicles, of which 305,000 were sold in North America".
 """
 
 from __future__ import annotations
@@ -48,6 +50,25 @@ def share_units(text: str, qs: list[Quantity]) -> list[Quantity]:
         if b.unit != "%" and _scaled(a.text) != _scaled(b.text):
             continue  # "3 and 4 million shares" is ambiguous: leave "3" bare
         out[i] = replace(a, unit=b.unit)
+    return out
+
+
+_PART_OF = re.compile(r"(?i)\s+(?:out\s+)?of\s+(?:its|their|the|his|her|our|a\s+total\s+of)\s+$")
+_OF_WHICH = re.compile(r"(?i)[,(]\s*(?:of\s+which|of\s+whom|including)\s+$")
+
+
+def part_units(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """A bare count takes the unit of the whole it is a part of, in the same sentence."""
+    out = list(qs)
+    for i, j in pairwise(range(len(out))):
+        a, b = out[i], out[j]
+        if a.sentence_start != b.sentence_start or a.is_money or b.is_money:
+            continue
+        if not a.unit and b.unit and b.unit != "%" and _PART_OF.fullmatch(text, a.end, b.start):
+            out[i] = replace(a, unit=b.unit)  # "140 of its 910 branches"
+        elif a.unit and not b.unit and a.unit != "%" and _OF_WHICH.search(text, a.end, b.start) \
+                and b.start - a.end <= 80:
+            out[j] = replace(b, unit=a.unit)  # "812,000 vehicles ..., of which 305,000 ..."
     return out
 
 

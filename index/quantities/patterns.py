@@ -21,7 +21,7 @@ CURRENCY_WORD_CODES = {
     "rupee": "INR", "crown": "SEK", "krona": "SEK", "kronor": "SEK", "kroner": "DKK", "rand": "ZAR",
     "reais": "BRL", "rouble": "RUB", "ruble": "RUB", "lira": "TRY", "peso": "MXN", "ringgit": "MYR",
     "baht": "THB", "rupiah": "IDR", "zloty": "PLN", "zlotys": "PLN", "dirham": "AED", "riyal": "SAR",
-    "naira": "NGN", "shekel": "ILS", "forint": "HUF",
+    "naira": "NGN", "shekel": "ILS", "forint": "HUF", "koruna": "CZK", "koruny": "CZK", "hryvnia": "UAH",
 }
 # "Swedish crowns", "Swiss francs", "Mexican pesos", "Egyptian pounds": the nation decides the code.
 NATION_CODES = {"swedish": "SEK", "norwegian": "NOK", "danish": "DKK", "czech": "CZK", "swiss": "CHF",
@@ -80,7 +80,8 @@ CUR_WORD = re.compile(
     r"Philippine|Colombian|Indian|Pakistani|South African|Brazilian|Russian|Turkish|Indonesian|Malaysian|"
     r"Thai|Polish|Israeli|Hungarian|Nigerian|Saudi|Egyptian|Japanese|Chinese|British|South Korean|Korean)\s)?"
     r"(?P<word>dollars?|yuan|renminbi|rmb|euros?|pounds?(?:\s+sterling)?|sterling|yen|francs?|won|rupees?|"
-    r"crowns?|kronor|kroner|krona|rand|reais|roubles?|rubles?|liras?|pesos?|ringgit|baht|rupiah|zlotys?|"
+    r"crowns?|kronor|kroner|krona|korunas?|koruny|hryvnias?|rand|reais|roubles?|rubles?|liras?|pesos?|ringgit|baht|"
+    r"rupiah|zlotys?|"
     r"dirhams?|riyals?|naira|shekels?|forints?)\b"
     rf"|\s(?P<iso>{_ISO})\b")
 PER_CURRENCY = re.compile(
@@ -92,7 +93,8 @@ COMPARATIVE = re.compile(r"(?i)\s+(?:larger|bigger|more|greater|higher|smaller|l
                           r"as|over|the)\b")
 NOUN = re.compile(r"\s(?:(?:straight|consecutive|successive|more|new|additional|other|extra|"
                    r"full|different|separate|fewer|active|monthly|daily|annual|unique|common|ordinary|preferred|"
-                   r"restricted|outstanding|unvested|vested|treasury)\s)?"
+                   r"restricted|outstanding|unvested|vested|treasury|[a-z]{3,}est|"
+                   r"[A-Z][a-z]+(?=\s[a-z]{3,}))\s)?"  # "910 German branches", "22 oldest aircraft"
                    r"(?P<noun>[a-z][a-z\-]*[a-z]|[A-Z]{2,5}s)\b")  # "1,200 tenants", "346,453 PSUs"
 # Words after a number that are verbs, not what it counts: "2,150 work in maintenance".
 NOT_NOUNS = frozenset("""work works worked live lives lived came come comes remain remained remains joined left
@@ -137,10 +139,11 @@ HEDGE_BEFORE = re.compile(r"(?i)(?<![\w-])(?:estimated|expected|forecast|project
 
 _UP = ("increased|rose|risen|grew|grown|jumped|climbed|gained|surged|soared|rallied|advanced|"
        "expanded|swelled|widened|increase|increases|rise|rises|grow|grows|gain|gains|jump|jumps|up|"
-       "higher|more")
+       "climb|climbs|soar|soars|surge|surges|leapt|leaped|rocketed|higher|more")
 DOWN = ("fell|fallen|dropped|declined|decreased|slid|sank|shrank|shrunk|slumped|plunged|"
          "tumbled|contracted|dipped|eased|slipped|narrowed|fall|falls|drop|drops|decline|declines|"
-         "decrease|decreases|down|lower|less")
+         "decrease|decreases|slump|slumps|plunge|plunges|plummeted|tumble|tumbles|slide|slides|sink|sinks|"
+         "dip|dips|slip|slips|shrink|shrinks|down|lower|less")
 FILLER_APPROX = r"(?:(?:just|only|a\s+further|another|an?\s+additional|some|about|around|" \
                  r"roughly|nearly|almost|more\s+than|approximately|close\s+to)\s+)*"
 # "make up 38% of the total", "took up 12%": a share, not a rise.
@@ -183,7 +186,9 @@ EQUIV_BETWEEN = re.compile(
     r"|[^\d.;()]{0,60},\s+(?:or\s+)?(?:about|around|roughly|approximately|some|equivalent\s+to)\s+)$")
 EQUIV_AFTER = re.compile(r"^\s*[),.;]|^\s*$|^\s+[a-z]")
 LINK_TO = re.compile(rf"(?i)^[^.;\d]{{0,60}}?\bto\s+{FILLER_APPROX}$")
-_LINK_PP = r"(?:\s+(?:in|for|during|over|at|on)\b[^.;\d,()]{0,40})?"  # "in the fourth quarter"
+# "in the fourth quarter"; "a tonne last year" ("$2,870 a tonne last year, up 61%")
+_LINK_PP = (r"(?:\s+(?:a|an|per)\s+[a-z]+)?(?:\s+(?:last|this)\s+(?:year|quarter|month))?"
+            r"(?:\s+(?:in|for|during|over|at|on)\b[^.;\d,()]{0,40})?")
 LINK_UPDOWN = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:up|down|higher|lower|increased|decreased|rose|"
                           r"fell|grew|declined|dropped|climbed|jumped|was\s+up|was\s+down)\s+(?:by\s+)?|an?\s+"
                           r"(?:increase|rise|gain|jump|drop|fall|decline|decrease)\s+of\s+)$")

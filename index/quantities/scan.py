@@ -188,7 +188,7 @@ def _finish(text: str, start: int, end: int, value: float, currency: str, yen: s
     """Read scale, unit and approximation words around a number core."""
     scaled = False
     sm = SCALE_ATTACHED.match(text, end)
-    if sm and (currency or sm.group(1).lower() not in ("m", "b")):
+    if sm and (currency or sm.group(1).lower() not in ("m", "b") or _million_of(text, sm.end())):
         value = _scaled(value, SCALES[sm.group(1).lower()])
         end, scaled = sm.end(), True
     elif end < len(text) and text[end].isalnum() and not TIMES.match(text, end):
@@ -240,6 +240,15 @@ def _finish(text: str, start: int, end: int, value: float, currency: str, yen: s
     raw = Raw(start, end, value, unit, extra={"scaled": scaled, "strong": strong})
     raw.approx, raw.extra["approx_start"] = _approx_before(text, start, unit)
     return raw
+
+
+# "612m euros", "6.2m subscribers": an attached "m" or "b" is a scale when a currency or a
+# plural noun follows ("100m race", "a 30m wall" are metres).
+_PLURAL_AFTER = re.compile(r"\s+(?:[a-z]+\s+)?[a-z]{2,}s\b")
+
+
+def _million_of(text: str, end: int) -> bool:
+    return bool(CUR_WORD.match(text, end) or _PLURAL_AFTER.match(text, end))
 
 
 def _scaled(value: float, scale: float) -> float:

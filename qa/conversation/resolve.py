@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from index.text.sentences import rough_sentence_spans
@@ -80,9 +80,25 @@ _BARE_WH = re.compile(r"(?i)^(why|how|when|where|who|what|which|how\s+(?:so|much
                       r"(?:\s+(?:exactly|then|not))?\s*$")
 _OVER_THAT = re.compile(r"(?i)^(?:so\s+)?(?:how\s+much|what)\s+(?:is|was|are|were|would\s+be|will\s+be)"
                         r"\s+(?:that|it|this|these|those)\b\s*(?P<mod>.*)$")
+# Measures a question asks the amount of ("What pre-tax profit did X report?").
+_MEASURES = (r"profits?|revenues?|sales|income|loss(?:es)?|debts?|prices?|costs?|budget|spending|investment|"
+             r"dividend|earnings|deficit|surplus|turnover|output|pay|salary|fine|value|valuation|savings?")
 _AMOUNT_QUESTION = re.compile(
     r"(?i)^(?:how\s+(?:much|many|big|large|fast)|what\s+(?:is|was|were|are)\s+(?:the\s+)?"
-    r"(?:amount|value|size|cost|price|total|figure|number|level))\b")
+    r"(?:amount|value|size|cost|price|total|figure|number|level)|what\s+(?:[\w’'-]+\s+){0,2}"
+    rf"(?:{_MEASURES})\s+(?:did|does|do|will|has|have|had)\b)\b")
+# "So by how much did it grow?": "it" is the measure the conversation is about, not the company.
+_CHANGE_ASKED = re.compile(r"(?i)\b(?:grow|grew|grown|rise|rose|risen|fall|fell|fallen|increase|decrease|decline|"
+                           r"change|drop|climb|jump|shrink|improve|worsen)\b")
+# The measure a verb asks the amount of: "How much did X make?" asks X's profit.
+_VERB_MEASURES = {"make": "profit", "made": "profit", "earn": "earnings", "earned": "earnings", "lose": "loss",
+                  "lost": "loss", "spend": "spending", "spent": "spending", "sell": "sales", "sold": "sales",
+                  "invest": "investment", "pay": "pay", "owe": "debt", "borrow": "borrowing", "raise": "funds"}
+_HOW_MANY = re.compile(r"(?i)^how\s+many\s+(?P<noun>(?:[\w’'-]+\s+){0,2}?[\w’'-]+?)\s+(?:did|does|do|will|has|have|"
+                       r"had|is|are|was|were)\s+(?P<who>.+?)\s+(?P<verb>[\w’'-]+)\b")
+_HOW_MUCH = re.compile(r"(?i)^how\s+much\s+(?:did|does|do|will|has|have|had)\s+(?P<who>.+?)\s+(?P<verb>[a-z]+)\b")
+_WHAT_MEASURE = re.compile(rf"(?i)^what\s+(?P<noun>(?:[\w’'-]+\s+){{0,2}}(?:{_MEASURES}))\s+(?:did|does|do|will|"
+                           r"has|have|had)\s+(?P<who>.+?)\s+[a-z]+\b")
 _HAPPENED = re.compile(r"(?i)^what\s+(?:happened|happens|has\s+happened)\s+to\s+(?P<np>.+)$")
 _MODIFIER = re.compile(
     r"(?i)^(?:in|into|per|for|at|on|during|over|by|before|after|since|from|as\s+of|compared\s+"
@@ -128,6 +144,13 @@ class Reading:
 def resolve(question: str, turns: Sequence[Turn], article_text: ArticleText | None = None) -> Reading:
     """Read `question` after `turns` (oldest first); `article_text` gives an article's text
     by id (the article in focus: its words, its main person). See the module docstring."""
+    reading = _resolve(question, turns, article_text)
+    if reading.resolved[:1].islower() and reading.resolved != " ".join(question.split()):
+        return replace(reading, resolved=reading.resolved[0].upper() + reading.resolved[1:])
+    return reading
+
+
+def _resolve(question: str, turns: Sequence[Turn], article_text: ArticleText | None = None) -> Reading:
     q = " ".join(question.split())
     if not turns or not q:
         return Reading(question, q, follow_up=False)
@@ -337,6 +360,20 @@ def _thing(turns: Sequence[Turn]) -> str | None:
     return None
 
 
+def _measure(turns: Sequence[Turn]) -> str | None:
+    """The measure the last amount question asked, with whose it is: "How many subscribers
+    did Jyoti add?" -> "Jyoti's subscribers"; "How much did X make?" -> "X's profit"."""
+    for t in reversed(turns):
+        body = _split_end(t.resolved)[0]
+        many = _HOW_MANY.match(body) or _WHAT_MEASURE.match(body)
+        much = _HOW_MUCH.match(body)
+        if many and len(many.group("who").split()) <= 4:
+            return f"{_possessive(many.group('who'))} {many.group('noun')}"
+        if much and len(much.group("who").split()) <= 4 and much.group("verb").lower() in _VERB_MEASURES:
+            return f"{_possessive(much.group('who'))} {_VERB_MEASURES[much.group('verb').lower()]}"
+    return None
+
+
 def _company(turns: Sequence[Turn]) -> str | None:
     for t in reversed(turns):
         for text in (t.resolved, t.lead):
@@ -372,14 +409,15 @@ def _references(words: list[str], turns: Sequence[Turn], text: str = "") -> tupl
                 changed = True
         elif bare in _THING and not named_before:
             pointing = True
-            what = _thing(turns)
+            what = (_measure(turns) if _CHANGE_ASKED.search(" ".join(words)) else None) or _thing(turns)
             if what is not None:
                 out[i] = (_possessive(what) if bare in _POSSESSIVE else what) + tail
                 changed = True
         elif bare in {"that", "this", "these", "those"} and _pointing(out, i):
             pointing = True
             head = _demonstrated(out, i)
-            what = _thing(turns)
+            what = (_measure(turns) if head is None and _CHANGE_ASKED.search(" ".join(words)) else None
+                    ) or _thing(turns)
             if head is None and what is not None:  # "How much is that?": the thing itself
                 out[i] = what + tail
                 changed = True
@@ -416,7 +454,7 @@ def _demonstrated(words: Sequence[str], i: int) -> int | None:
     for j in range(i + 1, len(words)):
         w = _bare(words[j])
         last = j == len(words) - 1
-        if w in _NP_STOP or w in _PREPS or (last and n and _ends_with_verb(words, i)):
+        if w in _NP_STOP or w in _PREPS or (last and (n or _CHANGE_ASKED.fullmatch(w)) and _ends_with_verb(words, i)):
             break
         n += 1
         if words[j].endswith(","):
@@ -518,7 +556,8 @@ def _wh_over(wh: str, previous: str) -> str | None:
     if low and low[0] in _WH and aux is not None:
         # "How many jobs will X cut?" -> "Why will X cut jobs?": the thing counted or
         # measured goes back after the verb, as its object.
-        counted = words[2:aux] if low[:2] in (["how", "many"], ["how", "much"]) else []
+        counted = words[2:aux] if low[:2] in (["how", "many"], ["how", "much"]) else (
+            words[1:aux] if low[0] == "what" and _WHAT_MEASURE.match(body) else [])
         tail = f" {' '.join(counted)}" if counted and all(_bare(w) not in _PREPS for w in counted) else ""
         return f"{wh} {' '.join(words[aux:])}{tail}{end}"
     return None

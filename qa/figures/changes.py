@@ -25,7 +25,9 @@ def value_before(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     """The value before a stated change: "halved to $2.9 billion" -> $5.8 billion."""
     pool = amounts(ops, percent=True, measure=intent.measure)
     op = m.best(intent.phrases[0], pool, prefer_currency(intent.currency))
-    return before_of(op, ops, intent.phrases[0]) if op is not None else None
+    if op is None or m.owned_by_another(intent.phrases[0], op):
+        return None
+    return before_of(op, ops, intent.phrases[0])
 
 
 def before_of(op: Operand, ops: list[Operand], phrase: str, year: str = "") -> Calc | None:

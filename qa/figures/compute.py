@@ -37,7 +37,7 @@ from qa.figures.plays import (
     play_quantities,
     yard_plays,
 )
-from qa.figures.shares import complement_of, share_of
+from qa.figures.shares import complement_of, left_of, share_of
 from qa.figures.text import (
     describe_figure,
     label_text,
@@ -215,7 +215,7 @@ _HANDLERS: dict[str, Callable[[Intent, list[Operand], Matcher], Calc | None]] = 
     "before": value_before, "after": value_after, "change": change_size, "ratio": ratio_of,
     "difference": difference_of, "remainder": remainder_of, "share": share_of, "sum": total,
     "average": average_of, "convert": conversion, "complement": complement_of, "per_unit": per_unit,
-    "value": derived_value,
+    "value": derived_value, "left": left_of,
 }
 # The operation a figure names (`Figure.kind`) when its handler does not say.
-_KIND = {"remainder": "difference", "value": "before"}
+_KIND = {"remainder": "difference", "value": "before", "left": "difference"}

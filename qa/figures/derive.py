@@ -15,7 +15,7 @@ import re
 from qa.figures.calc import Calc
 from qa.figures.changes import before_of
 from qa.figures.intent import Intent
-from qa.figures.operand_pool import amounts, near_words, noun_family
+from qa.figures.operand_pool import amounts, lenient_best, near_words, noun_family
 from qa.figures.operands import Matcher, Operand
 from qa.figures.series import in_year
 from qa.figures.text import label_text, plain
@@ -59,15 +59,25 @@ def derived_value(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None
     return None
 
 
+def _article_year(article_id: str, ops: list[Operand]) -> str:
+    """The one year an article reports changes for ("612m euros for 2004, down from ..."), or ""."""
+    years = {o.q.when for o in ops if o.article_id == article_id and o.q.when and o.q.role == "level"
+             and (o.q.previous is not None or o.q.factor is not None or o.q.delta is not None)}
+    return next(iter(years)) if len(years) == 1 else ""
+
+
 def _before_by_year(phrase: str, year: str, pool: list[Operand], ops: list[Operand], m: Matcher) -> Calc | None:
     """The year before a change stated for the next year ("rose 22.5% to 41.2bn yen in 2004")."""
     nxt = str(int(year) + 1)
     changed = [o for o in pool if (o.q.when == nxt or o.q.since == year) and _states_change(o)]
-    if not changed:
-        return None
-    op = changed[0] if len({(o.article_id, o.q.sentence_start) for o in changed}) == 1 and len(
-        changed) <= 2 else m.best(phrase, changed)
-    if op is None:
+    if changed:
+        op = changed[0] if len({(o.article_id, o.q.sentence_start) for o in changed}) == 1 and len(
+            changed) <= 2 else m.best(phrase, changed)
+    else:  # "Sales slipped 3.1% to 9.8bn euros" in an article reporting the next year
+        undated = [o for o in pool if not o.q.when and not o.q.since and _states_change(o)
+                   and _article_year(o.article_id, ops) == nxt]
+        op = lenient_best(phrase, undated, m, floor=0.45)
+    if op is None or m.owned_by_another(phrase, op):
         return None
     if op.q.since and op.q.since != year:
         return None  # the change is measured from another year

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 
 KINDS = ("exchange_rate", "share", "ratio", "difference", "sum", "average", "before", "after",
-         "change", "annualise", "rate", "convert", "complement", "per_unit", "value")
+         "change", "annualise", "rate", "convert", "complement", "per_unit", "value", "left")
 
 _CURRENCY_NAMES: list[tuple[str, str]] = [
     (r"hong\s+kong\s+dollars?|hk\s+dollars?|hkd|hk\$", "HKD"),
@@ -252,7 +252,7 @@ _LEAD_CLAUSE = re.compile(r"(?i)^(?:considering|assuming|based\s+on|given|includ
                           r"which|is|was|were|are|did|does|do)\b)")
 _AS_OF = re.compile(r"(?i)^(?:as\s+of|at|on)\b")  # a lead clause giving the date the figures are as of
 _DERIVE_WORDS = re.compile(r"(?i)\b(?:total|implied|anticipated|expected|remaining|gross|entire|overall|"
-                           r"estimated|whole|full)\b")
+                           r"estimated|whole|full)\b(?!-)")
 
 
 @dataclass(frozen=True)
@@ -338,7 +338,8 @@ def _shape(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
     if _EXCHANGE.search(body) or _PER_PAIR.search(body):
         pair, ordered = _pair(body)
         return Intent("exchange_rate", (), pair=pair, ordered=ordered)
-    for parse in (_complement, _how_many_more, _change_in_percent, _margin, _share, _remainder, _ratio_or_difference,
+    for parse in (_left, _complement, _how_many_more, _change_in_percent, _margin, _share, _remainder,
+                  _ratio_or_difference,
                   _average, _per_unit, _sum, _before, _after, _change, _annualise, _rate):
         intent = parse(body, currency, years)
         if intent is not None:
@@ -441,6 +442,19 @@ def _margin(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
     part = _MARGIN_PART.get(kind, kind)
     return Intent("share", (clean(f"{owner} {part}"), clean(f"{owner} revenue")), currency=currency,
                   unit="margin")
+
+
+# "How many stores will Halvorsen have left after the closures?", "How many jobs will remain?"
+_LEFT = re.compile(r"(?i)^how\s+many\s+(?P<noun>(?:[\w-]+\s+){0,2}[\w-]+)\s+(?:will|would|does|did|is|are|"
+                   r"has|have)\s+(?:(?P<who>.+?)\s+)?(?:have\s+left|be\s+left|remain|keep|have\s+remaining)\b"
+                   r"(?P<rest>.*)$")
+
+
+def _left(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
+    m = _LEFT.search(body)
+    if not m:
+        return None
+    return Intent("left", (clean(m.group("noun")), clean(m.group("rest") or "")), currency=currency)
 
 
 def _remainder(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:

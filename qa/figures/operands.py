@@ -44,6 +44,8 @@ _LOCAL_WEIGHT = 0.1  # words right next to the number: "1,100 stores in central 
 _LEXICAL_MAX = _SENTENCE_WEIGHT + _CLAUSE_WEIGHT + _LOCAL_WEIGHT + _TERM_WEIGHT
 _NAME_PENALTY = 0.25
 _NAME_BONUS = 0.15
+# A sentence naming others and not the question's owner ("Kestrel's") is less likely its number.
+_OWNER_PENALTY = 0.2
 _STOP = frozenset(
     """the and for with that this from into over than what which does did
 has have had was were are is its their his her our how much many more less about per new
@@ -83,8 +85,10 @@ class Matcher:
         self._local = _local_texts(self.operands)
         self._clause_counts: dict[tuple[str, int], int] | None = None
         self._article_names: dict[str, set[str]] = {}
+        self._mid_names: dict[str, set[str]] = {}
         for op in self.operands:
             self._article_names.setdefault(op.article_id, set()).update(_names(op.q.sentence, first=True))
+            self._mid_names.setdefault(op.article_id, set()).update(_names(op.q.sentence, first=False))
 
     def scores(self, phrase: str, pool: Sequence[Operand],
                contrast: Sequence[str] = ()) -> list[float]:
@@ -96,6 +100,7 @@ class Matcher:
         if not pool:
             return []
         names = _names(phrase, first=True)
+        owners = _owners(phrase)
         others = {n for c in contrast for n in _names(c, first=True)} - names
         words = [stem for _, stem in _content(phrase, skip=names)]
         simple = not _NOT_A_NOUN_PHRASE.search(phrase)  # then its last word names the measure
@@ -107,10 +112,29 @@ class Matcher:
             score = score + d if self.embed else score / _LEXICAL_MAX
             if names and (_about_someone_else(op.q.sentence, names, others) or self._elsewhere(names, op)):
                 score -= _NAME_PENALTY
+            elif owners and self._owned_by_another(op, owners):
+                score -= _OWNER_PENALTY
             elif others and names & _names(op.q.sentence, first=True):
                 score += _NAME_BONUS  # two companies compared: naming ours tells them apart
             out.append(float(score))
         return out
+
+    def owned_by_another(self, phrase: str, op: Operand) -> bool:
+        """The phrase gives an owner ("Kestrel's profit") its operand's sentence does not name,
+        naming someone else ("Vltava has ..., and its full-year profit was ...")."""
+        return self._owned_by_another(op, _owners(phrase))
+
+    def _owned_by_another(self, op: Operand, owners: set[str]) -> bool:
+        if not owners:
+            return False
+        subject = op.q.sentence[:op.q.start - op.q.sentence_start]  # who the sentence says it of
+        found = _names(subject, first=False)
+        words = subject.split(" ", 2)
+        first = next(iter(_names(words[0], first=True)), "")
+        named = len(words) > 1 and words[1][:1].isupper()  # "Nvidia Corp.", "Tesco Plc"
+        if first and (named or first in self._mid_names.get(op.article_id, set()) or sum(map(str.isupper, first)) > 1):
+            found.add(first)  # a sentence's first word is a name when written so elsewhere, or "BYD"
+        return bool(found) and not owners & found
 
     def _elsewhere(self, names: set[str], op: Operand) -> bool:
         """The company asked about is named in another article and nowhere in this one."""
@@ -343,6 +367,10 @@ def _about_someone_else(sentence: str, names: set[str], others: set[str]) -> boo
     if names & found:
         return False
     return bool(_org_names(sentence) - names) or bool(others & found)
+
+
+def _owners(phrase: str) -> set[str]:
+    return {re.sub(r"['’]s$", "", w) for w in re.findall(r"\b[A-Z][\w&.-]*['’]s\b", phrase)}
 
 
 def _org_names(sentence: str) -> set[str]:

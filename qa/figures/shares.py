@@ -18,18 +18,27 @@ from qa.figures.operand_pool import (
     amounts,
     kind_note,
     lenient_best,
+    names_family,
+    names_noun,
     noun_family,
     period_notes,
     same_kind,
     supported_side,
 )
-from qa.figures.operands import Matcher, Operand
+from qa.figures.operands import MIN_SCORE, Matcher, Operand
 from qa.figures.text import label_text
+from qa.retrieval.lexical import terms
 
 
 def share_of(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     if intent.unit == "margin":
         return _margin(intent, ops, m)
+    stated = part_against_whole(intent.phrases[0], intent.phrases[1], ops, m)
+    if stated is not None:
+        part, whole = stated
+        return Calc(label_text(f"{intent.phrases[0]} as a share of {intent.phrases[1]}"),
+                    part.q.value / whole.q.value * 100, "%", f"{part.q.text} / {whole.q.text} × 100",
+                    [(part, 1), (whole, -1)], kind="share")
     pair = two_operands(intent, ops, m, allow_percent=False)
     if pair is None:
         shares = [op for op in ops if op.q.unit == "%" and op.q.role == "level" and op.q.factor is None
@@ -45,6 +54,53 @@ def share_of(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
                 part.q.value / whole.q.value * 100, "%",
                 f"{part.q.text} / {whole.q.text} × 100", [(part, 1), (whole, -1)],
                 notes=notes, kind="share")
+
+
+_PART_OF_WHOLE = re.compile(r"(?i)\s+(?:out\s+)?of\s+(?:its|their|the|his|her|our)\s+(?:[\w-]+\s+){0,2}$")
+
+
+def part_against_whole(part_phrase: str, whole_phrase: str, ops: list[Operand], m: Matcher
+                       ) -> tuple[Operand, Operand] | None:
+    """ "close 140 of its 910 branches": the whole the phrase names, and the part the
+    sentence states of it, when the part's clause says what the part phrase does
+    ("Rhein-Nord closing" over "close 140 of its 910")."""
+    asked = set(terms(part_phrase)) - set(terms(whole_phrase))
+    if not asked:
+        return None
+    found = []
+    for whole in ops:
+        if whole.q.role != "level" or not whole.q.unit or whole.q.unit == "%" or whole.q.is_money:
+            continue
+        if not (names_noun(whole_phrase, whole.q.unit) or names_family(whole_phrase, whole.q.unit)
+                or m.scores(whole_phrase, [whole])[0] >= MIN_SCORE):
+            continue
+        for part in _parts_of(whole, ops):
+            if asked & set(terms(part.q.sentence[:part.q.end - part.q.sentence_start])):
+                found.append((part, whole))
+    return found[0] if len(found) == 1 else None
+
+
+def left_of(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
+    """ "How many stores will it have left?" over "close 90 of its 1,240 outlets": the
+    whole less the part the sentence says goes; the noun asked counts what the whole counts."""
+    noun = intent.phrases[0]
+    wholes = [o for o in ops if o.q.role == "level" and o.q.unit and not o.q.is_money and o.q.unit != "%"
+              and (names_noun(noun, o.q.unit) or names_family(noun, o.q.unit))]
+    found = [(p, w) for w in wholes for p in _parts_of(w, ops)]
+    if len(found) != 1:
+        return None
+    part, whole = found[0]
+    note = kind_note(part, whole) if not names_noun(noun, whole.q.unit) else ""
+    return Calc(label_text(f"{noun} left"), whole.q.value - part.q.value, whole.q.unit,
+                f"{whole.q.text} - {part.q.text}", [(whole, 1), (part, -1)], kind="difference",
+                notes=[note] if note else [])
+
+
+def _parts_of(whole: Operand, ops: list[Operand]) -> list[Operand]:
+    return [o for o in ops if o.article_id == whole.article_id and o.q.sentence_start == whole.q.sentence_start
+            and o.q.unit == whole.q.unit and o.q.end <= whole.q.start and 0 < o.q.value < whole.q.value
+            and _PART_OF_WHOLE.fullmatch(o.q.sentence, o.q.end - o.q.sentence_start,
+                                         whole.q.start - o.q.sentence_start)]
 
 
 def _part_by_words(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:

@@ -21,14 +21,22 @@ from qa.figures.text import label_text
 _ELSEWHERE_MARGIN = 0.1  # how much better an amount in another sentence must fit the phrase
 
 
-def per_unit(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
-    unit = intent.unit.lower()
+def _counts_of(unit: str, ops: list[Operand]) -> list[Operand]:
     family = noun_family(unit) | noun_family(unit + "s") | {unit, unit.rstrip("s")}
     if unit.endswith("y"):
         family |= {f"{unit[:-1]}ies"}  # "each copy": "5.6 million copies"
-    counts = [o for o in ops if not o.q.is_money and o.q.unit and o.q.unit != "%" and o.q.role == "level"
-              and (o.q.unit.lower() in family or o.q.unit.lower().rstrip("s") == unit.rstrip("s"))
-              and not o.q.per]
+    return [o for o in ops if not o.q.is_money and o.q.unit and o.q.unit != "%" and o.q.role == "level"
+            and (o.q.unit.lower() in family or o.q.unit.lower().rstrip("s") == unit.rstrip("s"))
+            and not o.q.per]
+
+
+def per_unit(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
+    unit = intent.unit.lower()
+    counts = _counts_of(unit, ops)
+    head = re.search(rf"(?i)\b{re.escape(unit)}\s+([a-z]+)\s*\??$", intent.text)
+    if not counts and head:  # "each replacement aircraft": the last noun is what is counted
+        unit = head.group(1).lower()
+        counts = _counts_of(unit, ops)
     year = intent.years[0] if len(intent.years) == 1 else ""
     if year:
         counts = [o for o in counts if o.q.when in (year, "")]
@@ -67,7 +75,9 @@ def per_unit(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     if total is None:
         return None
     noun = unit.rstrip("s") if not unit.endswith("ss") else unit
-    return Calc(label_text(f"{intent.phrases[0]} per {noun}"), total.q.value / count.q.value, total.q.unit,
+    each = re.search(rf"(?i)\b(?:each|per|every)\b.*\b{re.escape(noun[:5])}", intent.phrases[0])
+    label = intent.phrases[0] if each else f"{intent.phrases[0]} per {noun}"
+    return Calc(label_text(label), total.q.value / count.q.value, total.q.unit,
                 f"{total.q.text} / {count.q.text}", [(total, 1), (count, -1)], kind="per_unit",
                 notes=period_notes([total, count]))
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from index.article import Article
 from qa.lead.kinds import holds
 from qa.lead.reading import POSSESSIVE, Reading
+from qa.names import names_all, question_names
 from qa.retrieval.answer_type import counted_noun, states_time, wants_time
 from qa.retrieval.lexical import LexicalIndex, terms
 
@@ -97,10 +98,16 @@ def states_period(e: Evidence) -> bool:
     return all(stated.search(passage) for asked, stated in _PERIODS.values() if asked.search(e.question))
 
 
+_YEAR_EARLIER = re.compile(r"(?i)\b(?:(?:a|one)\s+year\s+(?:earlier|before|ago)|year[- ]earlier|(?:previous|prior|"
+                           r"preceding)\s+year)\b")
+
+
 def states_year(e: Evidence) -> bool:
-    """A question naming a year ("net income in 2023") needs a passage naming it."""
+    """A question naming a year ("net income in 2023") needs a passage naming it, or
+    naming the next year beside "a year earlier" ("for 2024, down from ... a year earlier")."""
     passage = e.passage
-    return all(y in passage for y in _YEAR.findall(e.question))
+    return all(y in passage or (str(int(y) + 1) in passage and _YEAR_EARLIER.search(passage))
+               for y in _YEAR.findall(e.question))
 
 
 def quotes_someone(e: Evidence) -> bool:
@@ -149,12 +156,19 @@ def _last_name(words: str) -> str:
     return "" if last.lower() in _QUESTION_WORDS else last
 
 
+def names_in_article(e: Evidence) -> bool:
+    """ "How many consoles did Microsoft sell?" needs an article that names Microsoft."""
+    a = e.articles.get(e.reading.lead[0].sentence.article_id)
+    names = question_names(e.question)
+    return a is None or not names or names_all(names, f"{a.title}\n{a.text}")
+
+
 _QUESTION_WORDS = frozenset({"what", "who", "whom", "whose", "which", "where", "when", "why", "how", "is",
                              "are", "was", "were", "did", "does", "do", "the", "a", "an", "it", "its"})
 
 CHECKS: dict[str, Check] = {
     "when": states_when, "counted": names_counted, "period": states_period, "year": states_year,
-    "said": quotes_someone, "owner": names_owner, "amount": holds_amount,
+    "said": quotes_someone, "owner": names_owner, "amount": holds_amount, "named": names_in_article,
 }
 
 
@@ -177,6 +191,7 @@ NOTES: dict[str, str] = {
     "when": "it gives no time", "counted": "no article names what is counted",
     "period": "it reports another period", "year": "it names another year",
     "owner": "it is about another company", "said": "it quotes nobody", "amount": "it states no sum",
+    "named": "it does not name what the question names",
 }
 
 

@@ -1,0 +1,41 @@
+"""The names a question gives, and whether an article names them.
+
+"How many consoles did Microsoft sell?" is about Microsoft: an article that never names
+it cannot answer, and its numbers cannot be a figure's operands. A name counts as named
+when the article holds it with possessives, spaces, dots and hyphens folded away
+("TimeWarner" for "Time Warner"), or holds its stem ("Roman" for "Romans").
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.text.terms import terms
+
+# Capitalised words after the first that name something ("Microsoft", "Van Dijck").
+_PROPER = re.compile(r"(?<=\s)[A-Z][\w'’&.-]*\w")
+_POSSESSIVE = re.compile(r"['’]s?$")
+# Words capitalised in questions that are no name, and names an article often writes
+# another way ("the US" as "American"): not required.
+_NOT_NAMES = frozenset({
+    "what", "who", "whom", "whose", "which", "where", "when", "why", "how", "is", "are", "was", "were",
+    "did", "does", "do", "the", "a", "an", "it", "its", "i", "us", "u.s", "uk", "eu", "un", "ceo", "cfo",
+    "gdp", "ai", "and", "or", "so",
+})
+
+
+def question_names(question: str) -> list[str]:
+    """The names a question gives, possessives stripped, in order."""
+    names = [_POSSESSIVE.sub("", n) for n in _PROPER.findall(question)]
+    return list(dict.fromkeys(n for n in names if n and n.lower().rstrip(".") not in _NOT_NAMES))
+
+
+def _folded(text: str) -> str:
+    return re.sub(r"[\s'’.-]+", "", text.lower())
+
+
+def names_all(names: list[str], text: str) -> bool:
+    """Whether `text` names every one of `names`."""
+    folded = _folded(text)
+    missing = [n for n in names if _folded(n) not in folded]
+    return not missing or set(terms(" ".join(missing))) <= set(terms(text))

@@ -1,0 +1,104 @@
+"""Wire-style business stories (headline, then short paragraphs, "612m euros", "$1.13bn
+(£600m)") written for these tests: what is read off them and what a reader asks of them.
+
+Readers paraphrase ("lose" for "lost", "percentage" for "%"), ask for the year before the
+one reported, for the share or the rest of a whole stated as "140 of its 910 branches",
+and name the company: a figure never takes its numbers from an article about another.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+from index.config import IndexConfig
+from index.embedder import Embedder
+from index.quantities.extract import extract_quantities
+from index.update.build import update_index
+from qa.answer import Answer
+from qa.config import QAConfig
+from qa.engine import Engine
+
+WIRE = Path(__file__).parent / "data" / "wire"
+BREWER = (WIRE / "marsden-pubs.txt").read_text(encoding="utf-8")
+TELECOM = (WIRE / "kestrel-vltava.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def wire(tmp_path_factory: pytest.TempPathFactory, embedder: Embedder) -> Engine:
+    root = tmp_path_factory.mktemp("wire")
+    cfg = IndexConfig(corpus_dir=WIRE, index_dir=root / "index")
+    update_index(cfg, embedder=embedder)
+    return Engine(cfg, QAConfig(), embedder)
+
+
+def _q(text: str, number: str, after: str = ""):
+    """The quantity whose text starts with `number`, the first after the words `after`."""
+    at = text.index(after) if after else 0
+    return next(q for q in extract_quantities(text) if q.text.startswith(number) and q.start >= at)
+
+
+def test_wire_amounts_are_read_with_their_units_changes_and_years() -> None:
+    assert (_q(BREWER, "412m").value, _q(BREWER, "412m").unit) == (412e6, "EUR")
+    assert _q(BREWER, "412m").when == "2004" and _q(BREWER, "530m").when == "2003"  # "a year earlier"
+    assert (_q(TELECOM, "6.2m").value, _q(TELECOM, "6.2m").unit) == (6.2e6, "subscribers")
+    assert _q(TELECOM, "880m").factor == pytest.approx(0.88)  # "saw sales slump 12% to"
+    profit = _q(TELECOM, "4.1bn")
+    assert profit.since == "2003" and not profit.when  # "up 27% from its 2003 performance"
+    assert _q(BREWER, "140", "close").unit == "pubs"  # "close 140 of its 910 pubs"
+    assert _q(BREWER, "35 oldest").unit == "lorries"
+    price = _q(TELECOM, "640")
+    assert price.unit == "CZK" and price.factor == pytest.approx(1.28)  # "a 28% premium"
+    assert not [q for q in extract_quantities("He won the 100m race beside a 30m wall.") if q.value >= 1e6]
+
+
+def _figure(answer: Answer, value: float) -> None:
+    assert answer.figures, answer.answer
+    f = answer.figures[0]
+    assert math.isclose(f.value, value, rel_tol=0.01), (f.value, f.formula)
+    texts = {"marsden-pubs": BREWER, "kestrel-vltava": TELECOM}
+    assert f.inputs and all(i.quote in texts[i.article_id] for i in f.inputs)
+
+
+def _leads_with(answer: Answer, words: str) -> None:
+    assert not answer.abstained, answer.answer
+    assert words in answer.answer.split("\n")[0], answer.answer
+
+
+def test_paraphrased_verbs_and_percent_words_find_the_sentence(wire: Engine) -> None:
+    _leads_with(wire.ask("By what percentage did Marsden's revenue slip?"), "Revenue slipped 4.2%")
+    _leads_with(wire.ask("How many staff did Marsden lose?"), "lost 2,400 staff")
+
+
+def test_the_year_before_the_one_reported(wire: Engine) -> None:
+    stated = wire.ask("What was Marsden's pre-tax profit in 2003?")
+    _leads_with(stated, "down from 530m euros a year earlier")
+    assert not stated.figures  # stated outright: the quote answers
+    _figure(wire.ask("What was Marsden's revenue in 2003?"), 6.1e9 / 0.958)  # an article of 2004
+    _figure(wire.ask("What was Vltava's full-year profit in 2003?"), 4.1e9 / 1.27)
+
+
+def test_a_part_stated_against_its_whole(wire: Engine) -> None:
+    _figure(wire.ask("What share of its pubs is Marsden closing?"), 140 / 910 * 100)
+    _figure(wire.ask("How many pubs will Marsden have left?"), 910 - 140)
+
+
+def test_each_one_of_a_counted_thing_and_the_price_before_a_premium(wire: Engine) -> None:
+    _figure(wire.ask("What is the average cost of each replacement lorry?"), 70e6 / 35)
+    _figure(wire.ask("What was Vltava's share price before the offer?"), 640 / 1.28)
+
+
+def test_a_figure_takes_no_number_from_another_company(wire: Engine) -> None:
+    answer = wire.ask("What was Kestrel's pre-tax profit in 2003?")
+    assert not answer.figures  # only Marsden's profit is stated: never Marsden's number for Kestrel
+    assert all(q.article_id == "kestrel-vltava" for q in answer.quotes)
+
+
+def test_a_question_naming_what_no_article_names_is_declined(wire: Engine) -> None:
+    answer = wire.ask("How many pubs did Heineken close?")
+    assert answer.abstained and not answer.quotes and not answer.figures
