@@ -24,6 +24,11 @@ def check_milvus_uri(v: str) -> str:
     return v
 
 
+# How articles are read into terms (BM25) and quantities: raised when either changes, so an
+# index built by older code is rebuilt rather than served with stale terms or numbers.
+READING = 2
+
+
 class ChunkConfig(BaseModel):
     """How articles are cut into quotable chunks; part of the index's name."""
 
@@ -64,7 +69,8 @@ class IndexConfig(BaseModel):
         return check_milvus_uri(v)
 
     def fingerprint(self) -> str:
-        """Short hash naming the index: a new model or chunking means a new index."""
-        key = json.dumps({"model": self.model, "chunking": self.chunking.model_dump(), "v": 1},
+        """Short hash naming the index: a new model or chunking means a new index, and so does
+        a new way of reading an article's terms and quantities (`READING`)."""
+        key = json.dumps({"model": self.model, "chunking": self.chunking.model_dump(), "v": READING},
                          sort_keys=True)
         return hashlib.sha256(key.encode()).hexdigest()[:10]

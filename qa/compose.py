@@ -9,6 +9,7 @@ from qa.answer import Answer, Figure, Quote
 from qa.asked import what_was_asked
 from qa.lead.features import Candidate
 from qa.lead.reading import Reading
+from qa.names import names_all
 from qa.retrieval.retrieve import Hit
 
 _TITLE_CHARS = 90
@@ -48,9 +49,11 @@ SUPPORT_RATIO = 0.2
 
 
 def lead_quotes(reading: Reading, figures: list[Figure], articles: dict[str, Article], k: int,
-                max_chars: int = 450, support_ratio: float = SUPPORT_RATIO) -> list[Quote]:
+                max_chars: int = 450, support_ratio: float = SUPPORT_RATIO, names: Sequence[str] = ()
+                ) -> list[Quote]:
     """Quote 1 is the passage holding the lead (for a figure, the sentence stating its
-    first input), with the lead marked; further passages only when they support it."""
+    first input), with the lead marked; further passages only when they support it, and
+    only from articles naming every name the question gives (`names`)."""
     if not reading.candidates:
         return []
     lead = list(reading.lead)
@@ -67,7 +70,8 @@ def lead_quotes(reading: Reading, figures: list[Figure], articles: dict[str, Art
         if any(_overlap(q, c.article_id, c.start, c.end) for q in quotes):
             continue
         states_input = any(a == c.article_id and c.start <= s < c.end for a, s in held)
-        if p >= support_ratio * p_lead or states_input:
+        about = not names or names_all(list(names), f"{articles[c.article_id].title}\n{articles[c.article_id].text}")
+        if (p >= support_ratio * p_lead and about) or states_input:
             quotes.append(_quote([cand], articles, max_chars))
     return quotes
 

@@ -159,7 +159,8 @@ class Engine:
                            note=NOTES.get(failed[0], "") if failed else "")
         if self.qa_cfg.lead:
             quotes = lead_quotes(reading, figures, state.snapshot.articles, k, self.qa_cfg.max_quote_chars,
-                                 support_ratio=0.0 if padding else SUPPORT_RATIO)
+                                 support_ratio=0.0 if padding else SUPPORT_RATIO,
+                                 names=() if padding else question_names(query))
         else:
             quotes = select_quotes(evidence_first(hits, figures), state.snapshot.articles, k,
                                    self.qa_cfg.max_quote_chars)

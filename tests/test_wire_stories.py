@@ -27,6 +27,7 @@ from qa.engine import Engine
 WIRE = Path(__file__).parent / "data" / "wire"
 BREWER = (WIRE / "marsden-pubs.txt").read_text(encoding="utf-8")
 TELECOM = (WIRE / "kestrel-vltava.txt").read_text(encoding="utf-8")
+FOODS = (WIRE / "oakridge-foods.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -55,13 +56,15 @@ def test_wire_amounts_are_read_with_their_units_changes_and_years() -> None:
     price = _q(TELECOM, "640")
     assert price.unit == "CZK" and price.factor == pytest.approx(1.28)  # "a 28% premium"
     assert not [q for q in extract_quantities("He won the 100m race beside a 30m wall.") if q.value >= 1e6]
+    revenue = _q(FOODS, "$2.6bn")  # "$2.6bn (£1.4bn), compared with $2.2bn in 2003": of the next year
+    assert revenue.previous == 2.2e9 and not revenue.when and _q(FOODS, "$2.2bn").when == "2003"
 
 
 def _figure(answer: Answer, value: float) -> None:
     assert answer.figures, answer.answer
     f = answer.figures[0]
     assert math.isclose(f.value, value, rel_tol=0.01), (f.value, f.formula)
-    texts = {"marsden-pubs": BREWER, "kestrel-vltava": TELECOM}
+    texts = {"marsden-pubs": BREWER, "kestrel-vltava": TELECOM, "oakridge-foods": FOODS}
     assert f.inputs and all(i.quote in texts[i.article_id] for i in f.inputs)
 
 
@@ -102,3 +105,8 @@ def test_a_figure_takes_no_number_from_another_company(wire: Engine) -> None:
 def test_a_question_naming_what_no_article_names_is_declined(wire: Engine) -> None:
     answer = wire.ask("How many pubs did Heineken close?")
     assert answer.abstained and not answer.quotes and not answer.figures
+
+
+def test_a_change_stated_in_another_sentence_or_past_a_conversion(wire: Engine) -> None:
+    _figure(wire.ask("What was Oakridge's quarterly net profit a year earlier?"), 230e6 / 1.15)
+    _figure(wire.ask("By what percentage did Oakridge's revenue rise?"), (2.6 / 2.2 - 1) * 100)

@@ -188,8 +188,12 @@ def _assign(text: str, qs: list[Quantity], members: list[int], mentions: list[_M
             whens[k] = opening[-1].year
     if len(every) == 1 and not any(m.kind == "base" for m in mentions):
         year = next(iter(every))
+        # "€2.47bn, compared with €1.88bn in 2003": the year is the earlier level's, not the later's
+        later = {k for k in members if qs[k].previous is not None
+                 and any(qs[j].value == qs[k].previous and whens.get(j) == year for j in members)}
+        later |= {k for k in members if any(qs[k].equiv_start == qs[j].start for j in later)}
         for k in members:
-            if k not in whens and k not in earlier and not _after_comparison(text, qs[k]):
+            if k not in whens and k not in earlier and k not in later and not _after_comparison(text, qs[k]):
                 whens[k] = year
     return whens
 

@@ -44,9 +44,16 @@ _PREMIUM_BETWEEN = re.compile(r"(?i)(?:\s+(?:a|per)\s+share)?\s*,\s*(?:a|an)\s+"
 _PREMIUM_AFTER = re.compile(r"(?i)\s+premium\b")
 
 
+# "€2.47bn ($3.21bn), compared with €1.88bn": a bracketed conversion between two linked numbers.
+_EQUIV_BRACKET = re.compile(r"^\s*\(\s*(?:about\s+|around\s+|roughly\s+)?[$€£¥]?\s?\d[\d.,]*\s*(?:bn|m|k|"
+                            r"billion|million|trillion|[a-z]+)?(?:\s*;\s*[$€£¥]?\s?\d[\d.,]*\s*(?:bn|m|k|billion|million)?)*"
+                            r"\s*\)")
+
+
 def _between(text: str, a: int, b: int) -> str:
-    """The words between two numbers, a bracketed repeat and years aside ("7% ( 7 % ) , from 2013 to")."""
-    return _YEAR_WORD.sub("yyyy", _REPEAT.sub(" ", text[a:b]))
+    """The words between two numbers, a bracketed repeat, a bracketed conversion right after
+    the first and years aside ("7% ( 7 % ) , from 2013 to")."""
+    return _YEAR_WORD.sub("yyyy", _REPEAT.sub(" ", _EQUIV_BRACKET.sub(" ", text[a:b], count=1)))
 
 
 def link(text: str, qs: list[Quantity]) -> list[Quantity]:
@@ -89,7 +96,8 @@ def link(text: str, qs: list[Quantity]) -> list[Quantity]:
                     out[i] = replace(out[i], delta=amount.direction * amount.value)  # exact, beside the %
                 break
         q = out[i]
-        after = next((out[k] for k in range(i + 1, len(out)) if out[k].role != "period"), None)
+        after = next((out[k] for k in range(i + 1, len(out)) if out[k].role != "period"
+                      and out[k].start != q.equiv_start), None)  # past its bracketed conversion
         if q.previous is None and after is not None and after.sentence_start == q.sentence_start:
             out[i] = _link_pair(text, after, q, before=False) or q
     return out

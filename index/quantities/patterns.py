@@ -158,7 +158,7 @@ NOUN_CHANGE_BEFORE = re.compile(
     r"(?i)\b(?P<verb>increase|rise|jump|gain|growth|drop|fall|decline|decrease|reduction|cut)"
     rf"\s+of\s+{FILLER_APPROX}$")
 CHANGE_AFTER = re.compile(
-    r"(?i)^\s*(?:-\s*)?(?P<verb>increase|rise|jump|gain|growth|climb|drop|fall|decline|"
+    r"(?i)\s*(?:-\s*)?(?P<verb>increase|rise|jump|gain|growth|climb|drop|fall|decline|"
     r"decrease|reduction|slump|more|less|higher|lower)\b")
 # "down from 38.4%": the earlier level, not the size of a change.
 FROM_AFTER_VERB = re.compile(r"(?i)\s(?:from|compared|versus|against|than)\s")

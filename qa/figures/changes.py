@@ -15,19 +15,77 @@ import re
 from index.quantities.quantity import Quantity
 from qa.figures.calc import Calc
 from qa.figures.intent import Intent
-from qa.figures.operand_pool import amounts, change_partner, earlier_of, period_notes, prefer_currency
+from qa.figures.operand_pool import (
+    amounts,
+    change_partner,
+    earlier_of,
+    period_notes,
+    prefer_currency,
+    words_in,
+)
 from qa.figures.operands import Matcher, Operand
 from qa.figures.series import by_years, in_year
-from qa.figures.text import amount, label_text, plain
+from qa.figures.text import amount, exact, label_text, plain
 
 
 def value_before(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     """The value before a stated change: "halved to $2.9 billion" -> $5.8 billion."""
     pool = amounts(ops, percent=True, measure=intent.measure)
-    op = m.best(intent.phrases[0], pool, prefer_currency(intent.currency))
-    if op is None or m.owned_by_another(intent.phrases[0], op):
+    phrase = intent.phrases[0]
+    op = m.best(phrase, pool, prefer_currency(intent.currency))
+    if op is None or not _changed(op):
+        # the closest number states no change: a nearly as close one that does, in a sentence
+        # saying the measure's words, or a change the article states in another sentence
+        top = max(m.scores(phrase, pool), default=0.0)
+        changed = [o for o in pool if _changed(o) and words_in(phrase, o.q.sentence) >= 0.5]
+        close = [o for o, s in zip(changed, m.scores(phrase, changed), strict=True) if s >= top - _CLOSE]
+        if len(close) == 1:
+            op = close[0]
+        else:
+            level = op or m.best(phrase, [o for o in pool if o.q.role == "level" and o.q.unit != "%"],
+                                 prefer_currency(intent.currency))
+            return _before_by_rise_elsewhere(phrase, level, ops, m) if level is not None else None
+    if m.owned_by_another(phrase, op):
         return None
-    return before_of(op, ops, intent.phrases[0])
+    return before_of(op, ops, phrase)
+
+
+_CLOSE = 0.1  # how much less close a number stating a change may match than the closest
+
+
+def _changed(op: Operand) -> bool:
+    q = op.q
+    return (q.role == "level" and (q.factor is not None or q.delta is not None)) or (
+        q.role == "change" and q.unit != "%" and bool(q.change_pct))
+
+
+# "a 22.5% rise in quarterly profit" ... "Net profit for the three months reached 118.4bn yen"
+_RISE_IN = re.compile(r"(?i)^\s*(?:rise|increase|jump|gain|growth|climb|fall|drop|decline|decrease|slump)\s+in\s+"
+                      r"(?P<what>[^,.;]{3,60})")
+
+
+def _before_by_rise_elsewhere(phrase: str, level: Operand, ops: list[Operand], m: Matcher) -> Calc | None:
+    """The level before a change the article states in another sentence as "a 22.5% rise in
+    quarterly profit": one such change of the level's article, saying the phrase's words."""
+    if level.q.role != "level" or level.q.unit == "%" or m.owned_by_another(phrase, level):
+        return None
+    rises = []
+    for o in ops:
+        if o.article_id != level.article_id or o.q.unit != "%" or o.q.role != "change":
+            continue
+        said = _RISE_IN.match(o.q.sentence[o.q.end - o.q.sentence_start:])
+        if said and words_in(phrase, said.group("what")) >= 0.5:
+            rises.append(o)
+    if len(rises) != 1:
+        return None
+    pct = rises[0]
+    factor = 1 + pct.q.direction * pct.q.value / 100
+    if factor <= 0:
+        return None
+    change = f"{pct.q.text} {'rise' if pct.q.direction > 0 else 'fall'}"
+    return Calc(label_text(f"{phrase} before the {'rise' if pct.q.direction > 0 else 'fall'}"),
+                level.q.value / factor, level.q.unit, f"{level.q.text} / {exact(factor)} ({change})",
+                [(level, 1), (pct, -1)], kind="before")
 
 
 def before_of(op: Operand, ops: list[Operand], phrase: str, year: str = "") -> Calc | None:
@@ -107,7 +165,7 @@ def undo_factor(q: Quantity) -> str:
     factor = q.factor or 1.0
     inverse = 1 / factor
     how = f"{q.text} × {plain(inverse)}" if factor < 1 and math.isclose(
-        inverse, round(inverse)) else f"{q.text} / {plain(factor)}"
+        inverse, round(inverse)) else f"{q.text} / {exact(factor)}"
     return f"{how} ({q.change_text})" if q.change_text else how
 
 
@@ -214,8 +272,8 @@ def _sized(intent: Intent, now: float, before: float, unit: str, now_text: str, 
             return None
         signed = (now / before - 1) * 100
         if q is not None and q.previous is None and q.factor and before_text.startswith(q.text):
-            how = f"({plain(q.factor)} - 1) × 100 ({q.change_text})" if q.change_text else \
-                f"({plain(q.factor)} - 1) × 100"
+            how = f"({exact(q.factor)} - 1) × 100 ({q.change_text})" if q.change_text else \
+                f"({exact(q.factor)} - 1) × 100"
         else:
             below = f"({before_text})" if re.search(r"\s[-+×/]\s", before_text) else before_text
             how = f"({now_text} / {below} - 1) × 100"
@@ -239,7 +297,9 @@ def _sized(intent: Intent, now: float, before: float, unit: str, now_text: str, 
 
 
 def _noun(q: Quantity) -> str:
-    """ "rise", "fall" or "change": what the article says happened."""
+    """ "rise", "fall" or "change": what the article says happened ("premium": an offer's)."""
+    if q.change_text.endswith("premium"):
+        return "premium"
     if q.factor is not None:
         return "rise" if q.factor > 1 else "fall"
     if q.delta is not None:

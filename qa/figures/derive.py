@@ -61,8 +61,14 @@ def derived_value(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None
 
 def _article_year(article_id: str, ops: list[Operand]) -> str:
     """The one year an article reports changes for ("612m euros for 2004, down from ..."), or ""."""
-    years = {o.q.when for o in ops if o.article_id == article_id and o.q.when and o.q.role == "level"
+    mine = [o for o in ops if o.article_id == article_id and o.q.role == "level"]
+    years = {o.q.when for o in mine if o.q.when
              and (o.q.previous is not None or o.q.factor is not None or o.q.delta is not None)}
+    for o in mine:  # "€2.47bn, compared with €1.88bn in 2003": a year on year comparison, of 2004
+        if not o.q.when and o.q.previous is not None:
+            earlier = next((e.q.when for e in mine if e.q.sentence_start == o.q.sentence_start
+                            and e.q.value == o.q.previous and e.q.when), "")
+            years |= {str(int(earlier) + 1)} if earlier else set()
     return next(iter(years)) if len(years) == 1 else ""
 
 

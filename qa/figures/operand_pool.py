@@ -223,10 +223,15 @@ def lenient_best(phrase: str, pool: list[Operand], m: Matcher, floor: float = 0.
 
 def near_words(phrase: str, op: Operand, m: Matcher) -> float:
     """The share of the phrase's words (names aside) said right next to the number."""
+    return words_in(phrase, m.local(op))
+
+
+def words_in(phrase: str, text: str) -> float:
+    """The share of the phrase's words (names aside) that `text` says."""
     want = _stems(re.sub(r"\b[A-Z][\w&.'’-]*", " ", phrase))
     if not want:
         return 0.0
-    return len(want & _stems(m.local(op))) / len(want)
+    return len(want & _stems(text)) / len(want)
 
 
 _FILLER = frozenset("""the and for with that this from into what which does did has have had was were are

@@ -125,7 +125,7 @@ class Matcher:
         return self._owned_by_another(op, _owners(phrase))
 
     def _owned_by_another(self, op: Operand, owners: set[str]) -> bool:
-        if not owners:
+        if not owners or op.q.per == "share":  # a price a share is a price of someone's shares, an offer's too
             return False
         subject = op.q.sentence[:op.q.start - op.q.sentence_start]  # who the sentence says it of
         found = _names(subject, first=False)
@@ -370,7 +370,9 @@ def _about_someone_else(sentence: str, names: set[str], others: set[str]) -> boo
 
 
 def _owners(phrase: str) -> set[str]:
-    return {re.sub(r"['’]s$", "", w) for w in re.findall(r"\b[A-Z][\w&.-]*['’]s\b", phrase)}
+    """The words of the names a phrase gives as owners: {"Albion", "Air"} of "Albion Air's"."""
+    runs = re.findall(r"((?:\b[A-Z][\w&.-]*\s+){0,3}\b[A-Z][\w&.-]*)['’]s\b", phrase)
+    return {w for run in runs for w in run.split()}
 
 
 def _org_names(sentence: str) -> set[str]:

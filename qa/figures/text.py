@@ -29,6 +29,12 @@ _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six",
                  7: "seven", 8: "eight", 9: "nine", 10: "ten", 12: "twelve"}
 
 
+def exact(x: float) -> str:
+    """A factor as the article implies it, to four decimals: "1.086" for "climbed 8.6%"."""
+    text = f"{x:.4f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
 def plain(x: float) -> str:
     """About three significant digits; "126.7" for values in the hundreds."""
     if not math.isfinite(x):
