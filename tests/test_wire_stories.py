@@ -110,3 +110,25 @@ def test_a_question_naming_what_no_article_names_is_declined(wire: Engine) -> No
 def test_a_change_stated_in_another_sentence_or_past_a_conversion(wire: Engine) -> None:
     _figure(wire.ask("What was Oakridge's quarterly net profit a year earlier?"), 230e6 / 1.15)
     _figure(wire.ask("By what percentage did Oakridge's revenue rise?"), (2.6 / 2.2 - 1) * 100)
+
+
+def test_a_share_of_the_workforce_cut_and_each_subscriber_pays(tmp_path: Path, embedder: Embedder) -> None:
+    """The cut counts jobs, the workforce people: one kind, said so; the total per subscriber
+    is the amount said with the subscribers, not a larger one elsewhere ("owes $47bn")."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "acme.txt").write_text(
+        "Acme to cut jobs\n\nAcme, which employs 84,000 people, said it would cut up to 12,000 jobs. Its cable "
+        "unit made $3.1bn from 6.2 million subscribers last year. The group owes $47bn, of which $39.5bn is "
+        "principal. It sold its rail arm for $2.4bn (£1.3bn) and will spend $600m on new plants.\n",
+        encoding="utf-8")
+    cfg = IndexConfig(corpus_dir=corpus, index_dir=tmp_path / "index")
+    update_index(cfg, embedder=embedder)
+    engine = Engine(cfg, QAConfig(), embedder)
+    share = engine.ask("What share of its staff could Acme cut?")
+    assert share.figures and math.isclose(share.figures[0].value, 12_000 / 84_000 * 100, rel_tol=0.01)
+    assert "same thing" in share.figures[0].note  # jobs and people taken as one kind, and said so
+    each = engine.ask("On average, how much did each subscriber pay?")
+    assert each.figures and math.isclose(each.figures[0].value, 500, rel_tol=0.01)
+    pounds = engine.ask("How much is $600m in pounds?").figures[0]
+    assert "1.846 dollars per pound" in pounds.formula  # the rate as the reader can check it

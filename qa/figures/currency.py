@@ -15,7 +15,6 @@ from qa.figures.text import (
     currency_word,
     label_text,
     per_words,
-    plain,
 )
 
 
@@ -36,7 +35,8 @@ class Rate:
 
 
     def words(self) -> str:
-        return f"{plain(self.per)} {per_words(self.top, self.bottom)}"
+        # four significant digits, so "$600m / 1.846 dollars per pound" checks to the figure shown
+        return f"{self.per:,.4g} {per_words(self.top, self.bottom)}"
 
 
 def implied_rate(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:

@@ -125,16 +125,20 @@ class Matcher:
         return self._owned_by_another(op, _owners(phrase))
 
     def _owned_by_another(self, op: Operand, owners: set[str]) -> bool:
+        """The operand's sentence opens with a name ("Vltava has ...") that is not the owner's."""
         if not owners or op.q.per == "share":  # a price a share is a price of someone's shares, an offer's too
             return False
-        subject = op.q.sentence[:op.q.start - op.q.sentence_start]  # who the sentence says it of
-        found = _names(subject, first=False)
-        words = subject.split(" ", 2)
-        first = next(iter(_names(words[0], first=True)), "")
-        named = len(words) > 1 and words[1][:1].isupper()  # "Nvidia Corp.", "Tesco Plc"
-        if first and (named or first in self._mid_names.get(op.article_id, set()) or sum(map(str.isupper, first)) > 1):
-            found.add(first)  # a sentence's first word is a name when written so elsewhere, or "BYD"
-        return bool(found) and not owners & found
+        words = re.findall(r"[\w&.'’-]+", op.q.sentence)[:4]
+        run = []
+        for w in words:
+            if not w[:1].isupper():
+                break
+            run.append(re.sub(r"(?:'s|’s)$", "", w.rstrip(".")))
+        if not run:
+            return False
+        first = run[0]
+        named = len(run) > 1 or first in self._mid_names.get(op.article_id, set()) or sum(map(str.isupper, first)) > 1
+        return named and not owners & set(run)
 
     def _elsewhere(self, names: set[str], op: Operand) -> bool:
         """The company asked about is named in another article and nowhere in this one."""

@@ -33,12 +33,14 @@ from qa.retrieval.lexical import terms
 def share_of(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     if intent.unit == "margin":
         return _margin(intent, ops, m)
-    stated = part_against_whole(intent.phrases[0], intent.phrases[1], ops, m)
+    stated = part_against_whole(intent.phrases[0], intent.phrases[1], ops, m) or family_share(
+        intent.phrases[0], intent.phrases[1], ops)
     if stated is not None:
         part, whole = stated
+        note = kind_note(part, whole)
         return Calc(label_text(f"{intent.phrases[0]} as a share of {intent.phrases[1]}"),
                     part.q.value / whole.q.value * 100, "%", f"{part.q.text} / {whole.q.text} × 100",
-                    [(part, 1), (whole, -1)], kind="share")
+                    [(part, 1), (whole, -1)], kind="share", notes=[note] if note else [])
     pair = two_operands(intent, ops, m, allow_percent=False)
     if pair is None:
         shares = [op for op in ops if op.q.unit == "%" and op.q.role == "level" and op.q.factor is None
@@ -78,6 +80,29 @@ def part_against_whole(part_phrase: str, whole_phrase: str, ops: list[Operand], 
             if asked & set(terms(part.q.sentence[:part.q.end - part.q.sentence_start])):
                 found.append((part, whole))
     return found[0] if len(found) == 1 else None
+
+
+def family_share(part_phrase: str, whole_phrase: str, ops: list[Operand]) -> tuple[Operand, Operand] | None:
+    """ "What share of its staff could it cut?" over "employs 84,000 people" and "cut up to
+    12,000 jobs": counts of the kind the whole names, the part the one said with the part's
+    verb, the whole the one other, larger, in the same article."""
+    asked = set(terms(re.sub(r"\b[A-Z][\w&.'’-]*", " ", part_phrase))) - set(terms(whole_phrase))
+    counts = [o for o in ops if not o.q.is_money and o.q.unit not in ("", "%") and o.q.role in ("level", "change")
+              and names_family(whole_phrase, o.q.unit)]
+    if not asked or not counts:
+        return None
+
+    def says(o: Operand) -> bool:
+        return bool(asked & set(terms(o.q.sentence[:o.q.end - o.q.sentence_start])))
+
+    parts = [o for o in counts if says(o)]
+    if len({(o.article_id, o.q.value) for o in parts}) != 1:
+        return None
+    part = parts[0]
+    wholes = [o for o in counts if not says(o) and o.article_id == part.article_id and o.q.value > part.q.value]
+    if len({o.q.value for o in wholes}) != 1:
+        return None
+    return part, wholes[0]
 
 
 def left_of(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:

@@ -13,7 +13,7 @@ import re
 
 from qa.figures.calc import Calc
 from qa.figures.intent import Intent
-from qa.figures.operand_pool import amounts, is_part, lenient_best, noun_family, period_notes
+from qa.figures.operand_pool import amounts, is_part, lenient_best, noun_family, period_notes, words_in
 from qa.figures.operands import Matcher, Operand
 from qa.figures.series import in_year
 from qa.figures.text import label_text
@@ -68,8 +68,8 @@ def per_unit(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     if total is not None and clear is not None and not clear.same_item(total):
         # "flew 31 million passengers ... and burned $2.3 billion": revenue asked, said elsewhere
         here, there = m.scores(phrase, [total, clear])
-        if there - here > _ELSEWHERE_MARGIN:
-            total = clear
+        if there - here > _ELSEWHERE_MARGIN and words_in(phrase, clear.q.sentence) >= 0.5:
+            total = clear  # and its sentence says what is asked: not "owes" for "pay"
     if total is None:
         total = (in_year(phrase, year, pool, m) if year else None) or lenient_best(phrase, pool, m)
     if total is None:
