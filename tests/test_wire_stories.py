@@ -96,6 +96,10 @@ def test_each_one_of_a_counted_thing_and_the_price_before_a_premium(wire: Engine
     _figure(wire.ask("What was Vltava's share price before the offer?"), 640 / 1.28)
 
 
+def test_a_whole_its_stated_share_implies(wire: Engine) -> None:
+    _figure(wire.ask("How big is the Czech music market?"), 1.5e6 / 0.12)  # "1.5 million albums ..., about 12% of"
+
+
 def test_a_figure_takes_no_number_from_another_company(wire: Engine) -> None:
     answer = wire.ask("What was Kestrel's pre-tax profit in 2003?")
     assert not answer.figures  # only Marsden's profit is stated: never Marsden's number for Kestrel

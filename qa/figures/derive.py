@@ -25,7 +25,11 @@ _PART_THEN_SHARE = re.compile(
     r"(?i)(?:[^,.;\d]{0,40}?,\s*(?:which|that)\s+(?:represented|represents|was|were|is|are|accounted\s+for|accounts\s+for|"
     r"made\s+up|makes\s+up|equal(?:ed|s)?|amounted\s+to|comprised?)\s+|,?\s*or\s+|\s*\(\s*|,\s*(?:accounting\s+"
     r"for|representing|equivalent\s+to|equal\s+to|making\s+up)\s+)(?:about\s+|approximately\s+|roughly\s+|"
-    r"some\s+|nearly\s+|almost\s+|just\s+)?$")
+    r"some\s+|nearly\s+|almost\s+|just\s+)?$"
+    # "1.18 million tonnes of copper in 2004, about 8% of world output", "4.8 million hectolitres
+    # of beer last year, giving it 24% of the Czech market"
+    r"|^(?:[^,.;\d]|(?:19|20)\d\d){0,40}(?:,\s*(?:giving\s+(?:it|them)\s+|(?:which\s+)?gave\s+(?:it|them)\s+)?"
+    r"(?:about|around|roughly|some|nearly|almost|just\s+(?:over|under))?\s*|\s+(?:gave|giving)\s+(?:it|them)\s+)$")
 _OF_WHOLE = re.compile(r"(?i)\s*of\s+(?:the\s+|our\s+|its\s+|their\s+|his\s+|her\s+)?(?P<label>[^,.;()\d$€£¥]{3,80})")
 # "$17.7 billion, which consisted of 87.4% fixed maturities", "28% of the $21 billion backlog"
 _WHOLE_THEN_SHARE = re.compile(

@@ -649,9 +649,19 @@ def _rate(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
     return None
 
 
+_SIZE = re.compile(r"(?i)^(?:how\s+(?:big|large)\s+(?:is|was|are|were)\s+(?P<what>.+?)|what\s+(?:is|was)\s+the\s+"
+                   r"(?:size|total\s+size)\s+of\s+(?P<what2>.+?)|how\s+many\s+(?P<what3>.+?)\s+are\s+there\s+in\s+"
+                   r"(?P<where>.+?))\s*\??$")
+
+
 def _value(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
     """ "What did it earn in 2003?", "What were total revenues?": a value the article
     does not state but implies (by a stated change, or a part and its share)."""
+    size = _SIZE.search(body)
+    if size:  # "How big is the Czech beer market?": a whole its stated share implies
+        what = size.group("what") or size.group("what2") or f"{size.group('what3')} in {size.group('where')}"
+        phrase = clean(strip_years(re.sub(r"(?i)\bin\s+total\b|\btotal\b|\bin\s+[a-z]+s\s*$", " ", what)))
+        return Intent("value", (phrase,), currency=currency) if phrase else None
     if not _VALUE.search(body) or (_HOW_MANY.search(body) and not years):
         return None
     if len(years) == 1 or _DERIVE_LEAD.search(body):
