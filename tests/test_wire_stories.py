@@ -76,6 +76,15 @@ def _leads_with(answer: Answer, words: str) -> None:
 def test_paraphrased_verbs_and_percent_words_find_the_sentence(wire: Engine) -> None:
     _leads_with(wire.ask("By what percentage did Marsden's revenue slip?"), "Revenue slipped 4.2%")
     _leads_with(wire.ask("How many staff did Marsden lose?"), "lost 2,400 staff")
+    _leads_with(wire.ask("How much did Marsden make in 2004?"), "pre-tax profit of 412m euros")  # a sum, not a verb
+
+
+def test_a_money_verb_asks_for_its_measure() -> None:
+    from qa.retrieval.answer_type import measure_terms
+    from qa.retrieval.lexical import terms
+    assert measure_terms("How much did Rhein-Nord make in 2004?") == terms("profit")
+    assert measure_terms("How much money did the airline lose?") == terms("loss")
+    assert measure_terms("How many jobs will it make?") == []
 
 
 def test_the_year_before_the_one_reported(wire: Engine) -> None:

@@ -163,13 +163,18 @@ class Reader:
         return found
 
 
+# Kinds whose absence from the best sentence makes a nearly as likely one holding it lead:
+# a reason ("Why ...?"), a sum ("How much did X make?" over "reported higher profits").
+_RESELECTED = frozenset({"reason", "money"})
+
+
 def _reason_instead(question: str, cands: list[Candidate], probs: np.ndarray,
                     order: np.ndarray) -> Candidate | None:
     """For a "Why ...?" question whose best sentence gives no reason (it restates what
     happened), the most likely sentence that does, if it is nearly as likely: it joins
     the lead when it is the next or previous sentence, else leads alone. The scorer,
     fitted where "why" questions are rare, under-rates the reason."""
-    if asked_kind(question) != "reason" or cands[int(order[0])].kind_held:
+    if asked_kind(question) not in _RESELECTED or cands[int(order[0])].kind_held:
         return None
     best = float(probs[order[0]])
     for i in order[1:]:

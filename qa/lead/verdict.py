@@ -120,6 +120,7 @@ def quotes_someone(e: Evidence) -> bool:
 # A sum of money asked: "How much did it spend / earn / cost?", "What is she paid?",
 # "What was the deal worth?"; not "How much of the sun ..." nor "How much heavier ...".
 _MONEY_WORDS = (r"(?:paid|pay|pays|salary|salaries|earn(?:s|ed)?|cost(?:s)?|spen[dt]s?|spending|worth|fee|fine[ds]?"
+                r"|receive[sd]?|get|gets|got|fetch(?:ed)?|owe[sd]?"
                 r"|revenue|sales|profit|income|budget|debt|loans?|invest(?:ed|s)?|raised?|borrow(?:ed)?|price)")
 _MONEY_ASKED = re.compile(rf"(?i)^\s*(?:how\s+much\s+(?:money\b|(?:did|does|do|will|would|has|have|had|is|was|were"
                           rf"|are)\b.*\b{_MONEY_WORDS}\b)|what\s+(?:is|was|are|were|does|did)\b.*\b(?:paid|worth"

@@ -13,6 +13,7 @@ import re
 from typing import Literal
 
 from index.quantities.patterns import MONTHS
+from index.text.terms import terms
 
 _WHEN = re.compile(
     r"(?i)\s*(?:when|(?:in |during )?(?:what|which) (?:year|date|month|day|decade|century)"
@@ -93,3 +94,20 @@ def holds_kind(kind: AnswerKind, question: str, text: str) -> bool:
         return bool(_NUMBER.search(text))
     asked = set(re.findall(r"[a-z]+", question.lower()))
     return any(not set(m.group(0).lower().split()) <= asked for m in _NAME.finditer(text))
+
+
+# "How much did X make?" asks for a profit the article words as "net profit": the measure a
+# money verb asks about, added to the words BM25 looks for.
+_VERB_MEASURE = re.compile(r"(?i)^\s*how\s+much\s+(?:money\s+)?(?:did|does|do|will|would|has|have|had|is|was)\b.*?"
+                           r"\b(?P<verb>make|made|makes|making|earn|earns|earned|earning|lose|loses|lost|losing)\b")
+_MEASURE_WORDS = {"make": "profit", "earn": "profit earnings", "lose": "loss"}
+
+
+def measure_terms(question: str) -> list[str]:
+    """BM25 terms for the measure a money verb asks about ("make" -> "profit"), or none."""
+    m = _VERB_MEASURE.match(question)
+    if m is None:
+        return []
+    verb = m.group("verb").lower()
+    base = "make" if verb.startswith("ma") else "earn" if verb.startswith("earn") else "lose"
+    return terms(_MEASURE_WORDS[base])

@@ -30,7 +30,7 @@ from index.store.milvus_store import MilvusStore
 from index.store.snapshot import IndexSnapshot
 from index.text.chunking import embedding_text
 from qa.config import QAConfig, RetrievalMode
-from qa.retrieval.answer_type import holds_kind, wanted_kind
+from qa.retrieval.answer_type import holds_kind, measure_terms, wanted_kind
 from qa.retrieval.article_hint import named_articles
 from qa.retrieval.lexical import LexicalIndex, StoreLexicon, coverage_terms, terms
 
@@ -93,7 +93,7 @@ class Retriever:
         if not len(self.ids):
             return []
         n = max(self.cfg.candidates, k)
-        qterms = terms(question)
+        qterms = terms(question) + measure_terms(question)
         if qvec is None:
             qvec = self.embedder.encode([question])[0]
         dense = self._dense(qvec, n if mode != "bm25" else 0)
