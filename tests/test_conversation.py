@@ -193,6 +193,9 @@ def test_an_idle_conversation_reads_the_next_question_alone(two: Engine) -> None
      "And by how much did that rise?", "By how much did Northbank's customers rise?"),
     ([("What was Northbank's net debt in June?", "Net debt fell to £4bn in June.")],
      "Why did it fall?", "Why did Northbank's net debt fall?"),
+    # "How many did it have?" counts what the last "how many" counted.
+    ([("How many customers did Northbank add?", "Northbank added 40,000 customers, taking its total to 1.2m.")],
+     "How many did it have before?", "How many customers did Northbank have before the change?"),
     # "that" after a question asking an amount is that amount; "Why?" keeps the measure.
     ([("What pre-tax profit did Northbank report for 2024?", "Northbank reported a pre-tax profit of £3bn.")],
      "How much is that in dollars?", "What pre-tax profit did Northbank report for 2024 in dollars?"),

@@ -87,6 +87,8 @@ _AMOUNT_QUESTION = re.compile(
     r"(?i)^(?:how\s+(?:much|many|big|large|fast)|what\s+(?:is|was|were|are)\s+(?:the\s+)?"
     r"(?:amount|value|size|cost|price|total|figure|number|level)|what\s+(?:[\w’'-]+\s+){0,2}"
     rf"(?:{_MEASURES})\s+(?:did|does|do|will|has|have|had)\b)\b")
+# "How many did it have before?": a count whose noun the last "how many" question gave.
+_UNCOUNTED = re.compile(r"(?i)^(how\s+many)\s+(?=(?:did|does|do|will|would|has|have|had|are|were|is|was)\b)")
 # "So by how much did it grow?": "it" is the measure the conversation is about, not the company.
 _CHANGE_ASKED = re.compile(r"(?i)\b(?:grow|grew|grown|rise|rose|risen|fall|fell|fallen|increase|decrease|decline|"
                            r"change|drop|climb|jump|shrink|improve|worsen)\b")
@@ -176,6 +178,11 @@ def _resolve(question: str, turns: Sequence[Turn], article_text: ArticleText | N
         if about is not None or connected or owned or _MODIFIER.match(body):
             return Reading(question, _complete(_fragment(body, prev, swap=about is not None), prev), focus)
         return Reading(question, q, focus)  # "State?": too little to rebuild, read in the article
+    counted = _UNCOUNTED.match(body)
+    noun = _HOW_MANY.match(_split_end(prev.resolved)[0])
+    if counted and noun:  # "How many did it have before?" counts what the last "how many" did
+        body = f"{counted.group(1)} {noun.group('noun')} {body[counted.end():].lstrip()}"
+        q = body + end
     over = _OVER_THAT.match(body)
     if over and over.group("mod") and _AMOUNT_QUESTION.match(prev.resolved):
         return Reading(question, _complete(_with_modifier(prev.resolved, over.group("mod")), prev), focus)
