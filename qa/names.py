@@ -34,8 +34,23 @@ def _folded(text: str) -> str:
     return re.sub(r"[\s'’.-]+", "", text.lower())
 
 
+# A people's or a language's adjective names its place another way ("British" for Britain,
+# "Latin American" for Latin America, "British" for the UK): its first letters are enough, or it
+# is not required.
+_DEMONYM = re.compile(r"(?:ish|ese|ian|an|i|ic)$")
+_DEMONYM_ELSEWHERE = frozenset({
+    "british", "american", "european", "french", "dutch", "spanish", "swiss", "greek", "thai", "irish", "welsh",
+    "scottish", "english", "danish", "swedish", "finnish", "polish", "turkish",
+})
+
+
 def names_all(names: list[str], text: str) -> bool:
     """Whether `text` names every one of `names`."""
     folded = _folded(text)
-    missing = [n for n in names if _folded(n) not in folded]
+    missing = [n for n in names if _folded(n) not in folded and not _demonym_of(n, folded)]
     return not missing or set(terms(" ".join(missing))) <= set(terms(text))
+
+
+def _demonym_of(name: str, folded: str) -> bool:
+    low = name.lower()
+    return low in _DEMONYM_ELSEWHERE or (bool(_DEMONYM.search(low)) and len(low) > 4 and low[:4] in folded)

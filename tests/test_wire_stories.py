@@ -145,3 +145,14 @@ def test_a_share_of_the_workforce_cut_and_each_subscriber_pays(tmp_path: Path, e
     assert each.figures and math.isclose(each.figures[0].value, 500, rel_tol=0.01)
     pounds = engine.ask("How much is $600m in pounds?").figures[0]
     assert "1.846 dollars per pound" in pounds.formula  # the rate as the reader can check it
+
+
+def test_names_and_the_peoples_that_name_their_places() -> None:
+    from qa.names import names_all, question_names
+    assert question_names("How many consoles did Microsoft sell in the quarter?") == ["Microsoft"]
+    assert question_names("What was Time Warner's profit?") == ["Time", "Warner"]
+    assert names_all(["Time", "Warner"], "TimeWarner said")  # spacing folded
+    assert names_all(["Romans"], "The Roman army")  # by stem
+    assert names_all(["Latin", "American"], "38 million customers in Latin America")
+    assert names_all(["British"], "carmakers in the UK")
+    assert not names_all(["Microsoft"], "Sony and Nintendo sold consoles")
