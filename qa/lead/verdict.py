@@ -135,6 +135,18 @@ def holds_amount(e: Evidence) -> bool:
     return any(holds("money", e.question, c.sentence.text) for c in e.reading.lead)
 
 
+# A rate of a named kind ("What interest rate does it pay?"): a lead's passage stating
+# another rate (a growth rate, a share) does not answer it.
+_RATE_ASKED = re.compile(r"(?i)\b(?P<kind>interest|tax|inflation|unemployment|jobless|exchange|mortgage|lending|"
+                         r"borrowing|deposit|savings|dividend|vacancy|occupancy|default|coupon|discount|base)\s+rates?\b")
+
+
+def states_rate(e: Evidence) -> bool:
+    """ "What interest rate does X pay on its bonds?" needs a passage that speaks of interest."""
+    m = _RATE_ASKED.search(e.question)
+    return m is None or set(terms(m.group("kind"))) <= set(terms(e.passage))
+
+
 # A name the question gives as an owner: "Tencent's", "Bank of America's" (its last words).
 _OWNER = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*)['’]s?(?=\s)")
 
@@ -170,6 +182,7 @@ _QUESTION_WORDS = frozenset({"what", "who", "whom", "whose", "which", "where", "
 CHECKS: dict[str, Check] = {
     "when": states_when, "counted": names_counted, "period": states_period, "year": states_year,
     "said": quotes_someone, "owner": names_owner, "amount": holds_amount, "named": names_in_article,
+    "rate": states_rate,
 }
 
 
@@ -192,7 +205,7 @@ NOTES: dict[str, str] = {
     "when": "it gives no time", "counted": "no article names what is counted",
     "period": "it reports another period", "year": "it names another year",
     "owner": "it is about another company", "said": "it quotes nobody", "amount": "it states no sum",
-    "named": "it does not name what the question names",
+    "named": "it does not name what the question names", "rate": "it states another rate",
 }
 
 
