@@ -18,6 +18,7 @@ import numpy as np
 from qa.lead.features import FEATURES, Candidate, CandidateReader
 from qa.lead.kinds import asked_kind
 from qa.lead.model import Logistic, load_model
+from qa.names import names_all, question_names
 from qa.retrieval.lexical import coverage_terms, terms
 from qa.retrieval.retrieve import Hit
 
@@ -93,7 +94,7 @@ class Reader:
         if not cands:
             return Reading()
         probs = self.lead_model().probabilities(np.vstack([c.features for c in cands]))
-        order = np.argsort(-probs)
+        order = _subject_first(question, cands, probs, np.argsort(-probs))
         lead = [cands[int(order[0])]]
         reason = _reason_instead(question, cands, probs, order)
         if reason is not None:
@@ -166,6 +167,27 @@ class Reader:
 # Kinds whose absence from the best sentence makes a nearly as likely one holding it lead:
 # a reason ("Why ...?"), a sum ("How much did X make?" over "reported higher profits").
 _RESELECTED = frozenset({"reason", "money"})
+
+
+# A sentence naming the question's subject ("Giorgio Lanfranchi") leads over one that does
+# not when it is nearly as likely: the scorer reads words, not whose they are.
+# Chosen on SQuAD 1.1 tune (1,000 questions: lead hit@1 0.749 at 0.8 as without the rule, 0.748 at 0.6).
+SUBJECT_RATIO = 0.8
+
+
+def _subject_first(question: str, cands: list[Candidate], probs: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """`order` with the best candidate naming every name of the question first, when the best
+    one does not name them and that one is at least `SUBJECT_RATIO` as likely."""
+    names = question_names(question)
+    if not names or len(order) < 2 or names_all(names, cands[int(order[0])].sentence.text):
+        return order
+    best = float(probs[order[0]])
+    for k, i in enumerate(order[1:], start=1):
+        if float(probs[i]) < SUBJECT_RATIO * best:
+            break
+        if names_all(names, cands[int(i)].sentence.text):
+            return np.concatenate([[i], np.delete(order, k)])
+    return order
 
 
 def _reason_instead(question: str, cands: list[Candidate], probs: np.ndarray,

@@ -124,7 +124,7 @@ _MONEY_WORDS = (r"(?:paid|pay|pays|salary|salaries|earn(?:s|ed)?|cost(?:s)?|spen
                 r"|revenue|sales|profit|income|budget|debt|loans?|invest(?:ed|s)?|raised?|borrow(?:ed)?|price)")
 _MONEY_ASKED = re.compile(rf"(?i)^\s*(?:how\s+much\s+(?:money\b|(?:did|does|do|will|would|has|have|had|is|was|were"
                           rf"|are)\b.*\b{_MONEY_WORDS}\b)|what\s+(?:is|was|are|were|does|did)\b.*\b(?:paid|worth"
-                          rf"|cost)\s*\??$)")
+                          rf"|cost|salary|salaries|pay|bonus(?:es)?|compensation|remuneration|pay\s+packet|fees?)\s*\??$)")
 
 
 def holds_amount(e: Evidence) -> bool:
