@@ -167,3 +167,22 @@ def test_what_was_asked_moves_the_auxiliary_only_past_a_known_verb(question: str
 ])
 def test_what_was_asked_keeps_a_participle_after_the_copula(question: str, asked: str) -> None:
     assert what_was_asked(question) == asked
+
+
+def test_a_sentence_naming_the_subject_asked_leads_when_nearly_as_likely() -> None:
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from qa.lead.reading import _subject_first
+
+    def cand(text: str) -> SimpleNamespace:
+        return SimpleNamespace(sentence=SimpleNamespace(text=text))
+
+    cands = [cand('"Italy has missed every deficit target it has set itself," said Luca Bertoni.'),
+             cand("Finance minister Giorgio Lanfranchi said the deficit would fall to 2.7% of GDP.")]
+    question = "What deficit target has Giorgio Lanfranchi set?"
+    assert list(_subject_first(question, cands, np.array([0.44, 0.41]), np.array([0, 1]))) == [1, 0]
+    assert list(_subject_first(question, cands, np.array([0.44, 0.20]), np.array([0, 1]))) == [0, 1]  # far less likely
+    assert list(_subject_first("What deficit target was set?", cands, np.array([0.44, 0.41]),
+                               np.array([0, 1]))) == [0, 1]  # no name asked
