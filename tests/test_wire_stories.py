@@ -156,3 +156,23 @@ def test_names_and_the_peoples_that_name_their_places() -> None:
     assert names_all(["Latin", "American"], "38 million customers in Latin America")
     assert names_all(["British"], "carmakers in the UK")
     assert not names_all(["Microsoft"], "Sony and Nintendo sold consoles")
+
+
+def test_whose_results_are_asked_as_the_subject_is_an_owner() -> None:
+    """ "How much did Hallam Foods earn?" needs a passage or an article about Hallam Foods."""
+    from types import SimpleNamespace
+
+    from index.article import Article
+    from qa.lead.verdict import Evidence, names_owner
+
+    text = "Oakridge profit rises\n\nNet profit at Oakridge reached $230m in the quarter."
+    lead = SimpleNamespace(sentence=SimpleNamespace(article_id="oak", text=text.split("\n\n")[1]),
+                           hit=SimpleNamespace(chunk=SimpleNamespace(text=text.split("\n\n")[1])))
+    articles = {"oak": Article(id="oak", text=text, title="Oakridge profit rises")}
+
+    def owned(question: str) -> bool:
+        return names_owner(Evidence(question, SimpleNamespace(lead=[lead]), None, articles))  # type: ignore[arg-type]
+
+    assert not owned("How much did Hallam Foods earn in the quarter?")
+    assert owned("How much did Oakridge earn in the quarter?")
+    assert owned("How much did it earn in the quarter?")

@@ -151,11 +151,16 @@ def states_rate(e: Evidence) -> bool:
 _OWNER = re.compile(r"\b((?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*)['’]s?(?=\s)")
 
 
+# Whose results a question asks, said as the subject: "How much did Hanbit Electronics earn?"
+_DOER = re.compile(r"(?i:\b(?:did|does|do|will|has|have|had)\s+)((?:[A-Z][\w&.-]*\s+){0,3}[A-Z][\w&.-]*)\s+"
+                   r"(?i:earn|make|report|post|lose|sell|spend|pay|book|record|deliver|ship|produce)\b")
+
+
 def names_owner(e: Evidence) -> bool:
     """ "What was Tencent's net income?" needs a passage about Tencent: the owner the
     question names is in the lead's passage, or is what its article is about (its title
     or opening lines), as "Alibaba's net income" is over an article on Alibaba."""
-    owners = [_last_name(m.group(1)) for m in _OWNER.finditer(e.question)]
+    owners = [_last_name(m.group(1)) for m in (*_OWNER.finditer(e.question), *_DOER.finditer(e.question))]
     owners = [o for o in owners if o]
     if not owners:
         return True
