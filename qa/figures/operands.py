@@ -44,7 +44,7 @@ _LOCAL_WEIGHT = 0.1  # words right next to the number: "1,100 stores in central 
 _LEXICAL_MAX = _SENTENCE_WEIGHT + _CLAUSE_WEIGHT + _LOCAL_WEIGHT + _TERM_WEIGHT
 _NAME_PENALTY = 0.25
 _NAME_BONUS = 0.15
-# A sentence naming others and not the question's owner ("Kestrel's") is less likely its number.
+# A sentence opening with another name than the question's owner ("Kestrel's") is less likely its number.
 _OWNER_PENALTY = 0.2
 _STOP = frozenset(
     """the and for with that this from into over than what which does did
