@@ -70,7 +70,7 @@ def lead_quotes(reading: Reading, figures: list[Figure], articles: dict[str, Art
         if any(_overlap(q, c.article_id, c.start, c.end) for q in quotes):
             continue
         states_input = any(a == c.article_id and c.start <= s < c.end for a, s in held)
-        about = not names or names_all(list(names), f"{articles[c.article_id].title}\n{articles[c.article_id].text}")
+        about = not names or names_all(names, articles[c.article_id].title, articles[c.article_id].text)
         if (p >= support_ratio * p_lead and about) or states_input:
             quotes.append(_quote([cand], articles, max_chars))
     return quotes

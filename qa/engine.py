@@ -199,7 +199,7 @@ class Engine:
         order = list(dict.fromkeys(h.chunk.article_id for h in hits))
         if names:
             articles = state.snapshot.articles
-            order = [aid for aid in order if names_all(list(names), f"{articles[aid].title}\n{articles[aid].text}")]
+            order = [aid for aid in order if names_all(names, articles[aid].title, articles[aid].text)]
         return [
             (aid, Quantity.from_dict(d))
             for aid in order

@@ -9,6 +9,8 @@ when the article holds it with possessives, spaces, dots and hyphens folded away
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from functools import lru_cache
 
 from index.text.terms import terms
 
@@ -44,11 +46,17 @@ _DEMONYM_ELSEWHERE = frozenset({
 })
 
 
-def names_all(names: list[str], text: str) -> bool:
-    """Whether `text` names every one of `names`."""
-    folded = _folded(text)
-    missing = [n for n in names if _folded(n) not in folded and not _demonym_of(n, folded)]
-    return not missing or set(terms(" ".join(missing))) <= set(terms(text))
+def names_all(names: Sequence[str], *texts: str) -> bool:
+    """Whether `texts` (an article's title and text, say) name every one of `names`."""
+    read = [_read(t) for t in texts]
+    missing = [n for n in names if not any(_folded(n) in f or _demonym_of(n, f) for f, _ in read)]
+    return not missing or set(terms(" ".join(missing))) <= frozenset().union(*(t for _, t in read))
+
+
+@lru_cache(maxsize=256)
+def _read(text: str) -> tuple[str, frozenset[str]]:
+    """A text folded and its terms, once per text (an article is read at every question)."""
+    return _folded(text), frozenset(terms(text))
 
 
 def _demonym_of(name: str, folded: str) -> bool:

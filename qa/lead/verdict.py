@@ -178,7 +178,7 @@ def names_in_article(e: Evidence) -> bool:
     """ "How many consoles did Microsoft sell?" needs an article that names Microsoft."""
     a = e.articles.get(e.reading.lead[0].sentence.article_id)
     names = question_names(e.question)
-    return a is None or not names or names_all(names, f"{a.title}\n{a.text}")
+    return a is None or not names or names_all(names, a.title, a.text)
 
 
 _QUESTION_WORDS = frozenset({"what", "who", "whom", "whose", "which", "where", "when", "why", "how", "is",
