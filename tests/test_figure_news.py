@@ -9,23 +9,17 @@ count's part taken for the whole count, "make up 38%" read as a rise.
 
 from __future__ import annotations
 
-import math
 import os
-import re
-from collections.abc import Callable
 
-import numpy as np
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from index.embedder import Embedder
 from index.quantities.extract import extract_quantities
-from qa.answer import Figure
-from qa.figures.compute import compute_figures, describe_figure
+from qa.figures.compute import describe_figure
 from qa.figures.intent import parse_intent
-
-Embed = Callable[[list[str]], np.ndarray]
+from tests.figure_checks import Embed, approx, figures, only, stated
 
 VOLT = (
     "Voltaris, the German maker of heat pumps, said on Thursday that its pre-tax profit slumped to €212 "
@@ -76,40 +70,6 @@ INDIA = "Tata Ferro's net profit rose 12% to Rs 5,600 crore. ($1 = 83.2 rupees)"
 @pytest.fixture(scope="module")
 def embed(embedder: Embedder) -> Embed:
     return lambda texts: embedder.encode(list(texts))
-
-
-def figures(question: str, text: str, embed: Embed, *others: str) -> list[Figure]:
-    """Figures over `text`, with the quantities of `others` (other articles) retrieved after it."""
-    pool = [("t", q) for q in extract_quantities(text)]
-    pool += [(f"o{k}", q) for k, other in enumerate(others) for q in extract_quantities(other)]
-    texts = {"t": text, **{f"o{k}": other for k, other in enumerate(others)}}
-    return compute_figures(question, pool, embed, texts)
-
-
-def only(question: str, text: str, embed: Embed, *others: str) -> Figure:
-    """The one figure, checked as a reader would: quotes real, every number traceable."""
-    figs = figures(question, text, embed, *others)
-    assert len(figs) == 1, (question, [describe_figure(f) for f in figs])
-    fig = figs[0]
-    assert math.isfinite(fig.value) and fig.kind
-    corpus = {"t": text, **{f"o{k}": other for k, other in enumerate(others)}}
-    for i in fig.inputs:
-        assert corpus[i.article_id][i.start:i.end] == i.quote
-    line = describe_figure(fig)
-    sources = fig.formula + " " + " ".join(i.quote for i in fig.inputs)
-    for number in re.findall(r"\d[\d,]*(?:\.\d+)?", line):
-        assert number in sources, (number, line)
-    return fig
-
-
-def stated(text: str, words: str) -> float:
-    """The value the extractor reads from `words` in `text` (the test states no answer)."""
-    start = text.index(words)
-    return next(q for q in extract_quantities(text) if start <= q.start < start + len(words)).value
-
-
-def approx(value: float) -> object:
-    return pytest.approx(value, rel=1e-6)
 
 
 # --- changes ------------------------------------------------------------------------

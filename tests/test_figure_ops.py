@@ -9,22 +9,15 @@ whose operands are missing, or do not fit together, must get no figure.
 
 from __future__ import annotations
 
-import math
 import os
-import re
-from collections.abc import Callable
 
-import numpy as np
 import pytest
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from index.embedder import Embedder
-from index.quantities.extract import extract_quantities
-from qa.answer import Figure
-from qa.figures.compute import compute_figures, describe_figure
-
-Embed = Callable[[list[str]], np.ndarray]
+from qa.figures.compute import describe_figure
+from tests.figure_checks import Embed, approx, figures, only, stated
 
 ACME = (
     "Acme Industrie, the French maker of lifts, had a difficult year. Its operating profit fell "
@@ -67,36 +60,6 @@ TELCO = (
 @pytest.fixture(scope="module")
 def embed(embedder: Embedder) -> Embed:
     return lambda texts: embedder.encode(list(texts))
-
-
-def figures(question: str, text: str, embed: Embed) -> list[Figure]:
-    return compute_figures(question, [("t", q) for q in extract_quantities(text)], embed, {"t": text})
-
-
-def only(question: str, text: str, embed: Embed) -> Figure:
-    """The one figure, checked as a reader would: quotes real, every number traceable."""
-    figs = figures(question, text, embed)
-    assert len(figs) == 1, (question, [describe_figure(f) for f in figs])
-    fig = figs[0]
-    assert math.isfinite(fig.value) and fig.kind
-    for i in fig.inputs:
-        assert text[i.start:i.end] == i.quote
-    line = describe_figure(fig)
-    sources = fig.formula + " " + " ".join(i.quote for i in fig.inputs)
-    for number in re.findall(r"\d[\d,]*(?:\.\d+)?", line):
-        assert number in sources, (number, line)
-    return fig
-
-
-def stated(text: str, words: str) -> float:
-    """The value the extractor reads from `words` in `text` (the test states no answer)."""
-    start = text.index(words)
-    q = next(q for q in extract_quantities(text) if start <= q.start < start + len(words))
-    return q.value
-
-
-def approx(value: float) -> object:
-    return pytest.approx(value, rel=1e-6)
 
 
 # --- percentage change between two stated values ---------------------------------------
