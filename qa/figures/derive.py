@@ -84,8 +84,9 @@ def _before_by_year(phrase: str, year: str, pool: list[Operand], ops: list[Opera
         op = changed[0] if len({(o.article_id, o.q.sentence_start) for o in changed}) == 1 and len(
             changed) <= 2 else m.best(phrase, changed)
     else:  # "Sales slipped 3.1% to 9.8bn euros" in an article reporting the next year
+        reported = {aid: _article_year(aid, ops) for aid in {o.article_id for o in pool}}
         undated = [o for o in pool if not o.q.when and not o.q.since and _states_change(o)
-                   and _article_year(o.article_id, ops) == nxt]
+                   and reported[o.article_id] == nxt]
         op = lenient_best(phrase, undated, m, floor=0.45)
     if op is None or m.owned_by_another(phrase, op):
         return None
