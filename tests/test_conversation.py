@@ -201,6 +201,14 @@ def test_an_idle_conversation_reads_the_next_question_alone(two: Engine) -> None
      "How much is that in dollars?", "What pre-tax profit did Northbank report for 2024 in dollars?"),
     ([("What pre-tax profit did Northbank report for 2024?", "Northbank reported a pre-tax profit of £3bn.")],
      "Why?", "Why did Northbank report for 2024 pre-tax profit?"),
+    # "that" is the amount the last question asked, even one asked with "And ...".
+    ([("How much will Northbank's branch closures save?", "The closures will save £90m a year."),
+      ("And what will the restructuring cost?", "The restructuring will cost £250m.")],
+     "How much is that in dollars?", "What will the restructuring cost in dollars?"),
+    # "that" after "What NOUN has X set?" is X's NOUN, not X.
+    ([("What savings target has Northbank set?", "Northbank aims to save £400m by 2027.")],
+     "How much higher is that than last year's savings?",
+     "How much higher is Northbank's savings target than last year's savings?"),
 ])
 def test_reading_a_reference(turns: list[tuple[str, str]], question: str, reading: str) -> None:
     from qa.conversation.resolve import resolve

@@ -186,3 +186,16 @@ def test_a_sentence_naming_the_subject_asked_leads_when_nearly_as_likely() -> No
     assert list(_subject_first(question, cands, np.array([0.44, 0.20]), np.array([0, 1]))) == [0, 1]  # far less likely
     assert list(_subject_first("What deficit target was set?", cands, np.array([0.44, 0.41]),
                                np.array([0, 1]))) == [0, 1]  # no name asked
+
+
+def test_a_place_and_a_count_of_the_thing_asked() -> None:
+    """ "Where ...?" is held by a place named after a preposition or a region, not by a firm an
+    analyst works at; "How many X ...?" by a number before X (or a word for it nearby)."""
+    from qa.lead.kinds import states_count, states_place
+
+    assert states_place("Where is Halden basing its jets?", "22 of the aircraft will be based in Norway.")
+    assert states_place("Where are the stores?", "Most of the stores are in the Midwest and north-east.")
+    assert not states_place("Where is Halden basing its jets?", "said Ola Berg, an analyst at Nordbanken.")
+    assert not states_place("Where did they meet in Oslo?", "They met in Oslo in December.")
+    assert states_count("How many new platforms will it open?", "We will bring three more platforms into use.")
+    assert not states_count("How many new platforms will it open?", "Output rose 8.7% to 1.74 million barrels.")

@@ -28,6 +28,7 @@ WIRE = Path(__file__).parent / "data" / "wire"
 BREWER = (WIRE / "marsden-pubs.txt").read_text(encoding="utf-8")
 TELECOM = (WIRE / "kestrel-vltava.txt").read_text(encoding="utf-8")
 FOODS = (WIRE / "oakridge-foods.txt").read_text(encoding="utf-8")
+AIRLINE = (WIRE / "halden-air.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +65,7 @@ def _figure(answer: Answer, value: float) -> None:
     assert answer.figures, answer.answer
     f = answer.figures[0]
     assert math.isclose(f.value, value, rel_tol=0.01), (f.value, f.formula)
-    texts = {"marsden-pubs": BREWER, "kestrel-vltava": TELECOM, "oakridge-foods": FOODS}
+    texts = {"marsden-pubs": BREWER, "kestrel-vltava": TELECOM, "oakridge-foods": FOODS, "halden-air": AIRLINE}
     assert f.inputs and all(i.quote in texts[i.article_id] for i in f.inputs)
 
 
@@ -176,3 +177,43 @@ def test_whose_results_are_asked_as_the_subject_is_an_owner() -> None:
     assert not owned("How much did Hallam Foods earn in the quarter?")
     assert owned("How much did Oakridge earn in the quarter?")
     assert owned("How much did it earn in the quarter?")
+
+
+def test_airline_amounts_read_with_their_links_periods_and_parts() -> None:
+    loss = _q(AIRLINE, "210m")  # "compared with a loss of 95m euros the year before"
+    assert loss.previous == 95e6 and loss.when == "2004" and _q(AIRLINE, "95m").when == "2003"
+    workforce = _q(AIRLINE, "15,000", "taking")  # "added 600 ground staff ..., taking its workforce to"
+    assert workforce.delta == 600 and workforce.unit == "staff"
+    assert _q(AIRLINE, "11", "Norway").unit == "aircraft"  # "22 of the aircraft ... in Norway and 11 in Denmark"
+    lounges = _q(AIRLINE, "450m")
+    assert (lounges.period_count, lounges.period_unit) == (3, "year")  # "between 2005 and 2007": both years
+    assert (_q(AIRLINE, "1.2bn euro").period_count, _q(AIRLINE, "1.2bn euro").period_unit) == (3, "year")
+    offer = _q(AIRLINE, "12.40")
+    assert offer.per == "share" and offer.factor == pytest.approx(1.24)  # "for each Fjord Link share, a premium of"
+    assert not [q for q in extract_quantities("It may seek Chapter 11 bankruptcy protection.") if q.value == 11]
+
+
+def test_everyday_airline_figures(wire: Engine) -> None:
+    _figure(wire.ask("What proportion of Halden's workforce is losing their jobs?"), 900 / 15_000 * 100)
+    _figure(wire.ask("What was Halden's fuel bill in 2003?"), 520e6 / 1.3)  # an article reporting 2004
+    _figure(wire.ask("How many people did Halden employ before the latest hiring?"), 15_000 - 600)
+    _figure(wire.ask("By what percentage has Halden lowered its operating profit forecast?"), 60 / 360 * 100)
+    _figure(wire.ask("What was Halden's quarterly revenue in dollars?"), 1.3e9 * 109 / 84)
+    _figure(wire.ask("How many of the new aircraft will be based outside Norway and Denmark?"), 40 - 22 - 11)
+    _figure(wire.ask("What is the average cost of the order per aircraft?"), 2.8e9 / 40)
+    _figure(wire.ask("How much will Halden spend on lounges per year on average?"), 450e6 / 3)
+    _figure(wire.ask("What was Fjord Link's share price before the offer?"), 12.40 / 1.24)
+    _figure(wire.ask("What is Halden's offer worth per Fjord Link share in US dollars?"), 12.40 * 109 / 84)
+    _figure(wire.ask("How much did Halden earn in the first quarter a year earlier?"), 84e6 / 0.875)
+
+
+def test_a_quotation_that_goes_on_leads_with_its_second_sentence(wire: Engine) -> None:
+    answer = wire.ask("What does the Nordbanken analyst expect?")
+    _leads_with(answer, "said Ola Berg")
+    assert "I expect the cuts to go deeper" in answer.answer.split("\n\n")[0]
+
+
+def test_what_the_airline_article_does_not_say_is_declined(wire: Engine) -> None:
+    assert wire.ask("What profit did SkyNord report?").abstained  # due to report: no sum stated
+    assert wire.ask("What is Halden's staff attrition rate?").abstained  # no article speaks of attrition
+    assert wire.ask("How much did Fjord Link Airways earn last year?").abstained  # its results are not given

@@ -123,7 +123,7 @@ def _period(text: str, q: Quantity, has_change: bool) -> tuple[float, str, str, 
         for kind, pattern in PERIOD_PATTERNS:
             for m in pattern.finditer(text, scope_start, scope_end):
                 ms, me = m.start(), m.end()
-                if ms <= q.start and q.end <= me and kind in ("count", "months_to"):
+                if ms <= q.start and q.end <= me and kind in ("count", "months_to", "compound"):
                     in_period = True
                     continue
                 found = _period_value(kind, m)
@@ -146,7 +146,7 @@ def _period(text: str, q: Quantity, has_change: bool) -> tuple[float, str, str, 
 
 
 def _period_value(kind: str, m: re.Match[str]) -> tuple[float, str] | None:
-    if kind in ("count", "months_to"):
+    if kind in ("count", "months_to", "compound"):
         n = _word_or_digits(m.group("n"))
         unit = m.group("unit").lower().rstrip("s")
         if n is None or n <= 0:
@@ -158,6 +158,9 @@ def _period_value(kind: str, m: re.Match[str]) -> tuple[float, str] | None:
         if unit == "month" and n == 12:
             return 1.0, "year"
         return n, unit
+    if kind == "span":
+        span = int(m.group("y2")) - int(m.group("y1")) + 1
+        return (float(span), "year") if 2 <= span <= 30 else None
     if kind == "decade":
         return 10.0, "year"
     if kind == "half":

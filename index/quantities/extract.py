@@ -22,7 +22,7 @@ from dataclasses import replace
 from index.quantities.context import read_context
 from index.quantities.dates import read_years
 from index.quantities.links import link
-from index.quantities.lists import drop_repeats, part_units, share_units
+from index.quantities.lists import drop_repeats, part_units, place_units, share_units
 from index.quantities.patterns import WORD_VALUES, YEN_IS_YEN, YEN_IS_YUAN
 from index.quantities.quantity import Quantity
 from index.quantities.scan import MAX_QUANTITIES, approx_text, scan
@@ -64,7 +64,7 @@ def _extract(text: str) -> list[Quantity]:
             approx=raw.approx, approx_text=approx_text(text, raw))
         out.append(read_context(text, q))
     out = _crowns(text, out)
-    out = link(text, part_units(text, share_units(text, drop_repeats(text, out))))
+    out = place_units(text, link(text, part_units(text, share_units(text, drop_repeats(text, out)))))
     return read_years(text, out)
 
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 _TOTAL_TO = re.compile(rf"(?i)[^.;\d]{{0,60}}?\b(?P<verb>bringing|taking|lifting|raising|pushing|cutting|reducing|"
                        rf"lowering)\s+(?:its|the|their|his|her|our)\s+(?:total|tally|number|count|headcount|"
-                       rf"network|estate)(?:\s+\w+)?\s+to\s+{FILLER_APPROX}")
+                       rf"workforce|payroll|fleet|network|estate)(?:\s+\w+)?\s+to\s+{FILLER_APPROX}")
 _LEVEL_TO = re.compile(
     rf"(?i)\s+(?:(?:would|will|could|should|is\s+(?:expected|set|forecast|due)\s+to|are\s+(?:expected|set)\s+to)\s+)"
     rf"(?:fall|drop|rise|grow|increase|decrease|decline|climb|shrink|jump|be\s+cut|be\s+reduced|be\s+raised)\s+"
@@ -40,8 +40,10 @@ _YEAR_WORD = re.compile(r"\b(?:19|20)\d\d\b")
 _CHANGE_PCT = re.compile(r"(?i)^\s*(?:,\s*or|\(|,\s*(?:up|down)|,)\s*(?:about\s+|roughly\s+|some\s+)?$")
 
 
-_PREMIUM_BETWEEN = re.compile(r"(?i)(?:\s+(?:a|per)\s+share)?\s*,\s*(?:a|an)\s+")
-_PREMIUM_AFTER = re.compile(r"(?i)\s+premium\b")
+_PREMIUM_BETWEEN = re.compile(r"(?i)(?:\s+(?:in\s+cash\s+)?(?:a|per|for\s+each)\s+(?-i:(?:[A-Z][\w&.'’-]*\s+){1,3})?"
+                              r"share)?\s*,\s*(?:(?:a|an)\s+|a\s+premium\s+of\s+)")
+_PREMIUM_AFTER = re.compile(r"(?i)\s+premium\b|\s+(?:to|over|above)\s+(?:the|its|their|[A-Z][\w&.'’-]*['’]s?)\s+"
+                            r"(?:[\w'’-]+\s+){0,2}(?:closing\s+)?(?:share\s+)?price")
 
 
 # "€2.47bn ($3.21bn), compared with €1.88bn": a bracketed conversion between two linked numbers.
@@ -145,7 +147,7 @@ def _link_pair(text: str, p: Quantity, q: Quantity, before: bool) -> Quantity | 
 
 _OF_WHOLE = re.compile(r"(?i)^\s+of\s+(?:(?:all\s+)?(?:its|the|their|his|her|our)\s+|all\s+)?$")
 _OF_THE_NOUN = re.compile(r"(?i)\s+of\s+(?:all\s+)?(?:its|the|their|his|her|our)\s+"
-                          r"(?P<noun>[a-z][a-z-]*[a-z]s)\b(?!['’])")
+                          r"(?P<noun>[a-z][a-z-]*[a-z]s|staff|people|aircraft|personnel|crew)\b(?!['’])")
 _OF_LEAD = re.compile(r"(?i)\bof\s+(?:all\s+)?(?:its|the|their|his|her|our)?\s*$")
 _COUNT_FROM = re.compile(rf"(?i)^{_LINK_PP_TEXT}\s*,?\s*\(?\s*(?:(?:(?:was|were|is|are)\s+)?"
                          r"(?:up|down|rising|falling)\s+from|compared\s+(?:with|to)|against|versus|from)\s+(?:about\s+|around\s+|some\s+)?$")

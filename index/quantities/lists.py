@@ -57,6 +57,12 @@ _PART_OF = re.compile(r"(?i)\s+(?:out\s+)?of\s+(?:its|their|the|his|her|our|a\s+
 _OF_WHICH = re.compile(r"(?i)[,(]\s*(?:of\s+which|of\s+whom|including)\s+$")
 
 
+# Counts listed place by place: "... in Germany and 95,000 in the US".
+_PLACE_THEN_AND = re.compile(r"\b(?:in|to|at|from)\s+(?:the\s+)?[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*"
+                             r"\s*(?:,\s*(?:and\s+)?|\s+and\s+)$")
+_IN_PLACE = re.compile(r"\s+(?:in|to|at|from)\s+(?:the\s+)?[A-Z]")
+
+
 def part_units(text: str, qs: list[Quantity]) -> list[Quantity]:
     """A bare count takes the unit of the whole it is a part of, in the same sentence."""
     out = list(qs)
@@ -69,6 +75,19 @@ def part_units(text: str, qs: list[Quantity]) -> list[Quantity]:
         elif a.unit and not b.unit and a.unit != "%" and _OF_WHICH.search(text, a.end, b.start) \
                 and b.start - a.end <= 80:
             out[j] = replace(b, unit=a.unit)  # "812,000 vehicles ..., of which 305,000 ..."
+    return out
+
+
+def place_units(text: str, qs: list[Quantity]) -> list[Quantity]:
+    """A bare count listed after a count of one place takes its unit: "168,000 of the cars were
+    sold in Germany and 95,000 in the US" (run once the first count has its unit)."""
+    out = list(qs)
+    for i, j in pairwise(range(len(out))):
+        a, b = out[i], out[j]
+        if (a.sentence_start == b.sentence_start and a.unit and not b.unit and a.unit != "%" and not a.is_money
+                and b.start - a.end <= 80 and _PLACE_THEN_AND.search(text, a.end, b.start)
+                and _IN_PLACE.match(text, b.end)):
+            out[j] = replace(b, unit=a.unit)
     return out
 
 

@@ -99,8 +99,8 @@ NOUN = re.compile(r"\s(?:(?:straight|consecutive|successive|more|new|additional|
 # Words after a number that are verbs, not what it counts: "2,150 work in maintenance".
 NOT_NOUNS = frozenset("""work works worked live lives lived came come comes remain remained remains joined left
 voted went died lost won said say says across plus always perhaps versus whereas besides unless""".split())  # noqa: SIM905
-# "11.4 million mobile customers": a plural after a modifier is what is counted.
-HEAD_NOUN = re.compile(r"\s(?P<noun>[a-z][a-z\-]*[a-z]s)\b(?!['’])")
+# "11.4 million mobile customers", "600 ground staff": a plural after a modifier is what is counted.
+HEAD_NOUN = re.compile(r"\s(?P<noun>[a-z][a-z\-]*[a-z]s|staff|people|aircraft|personnel|crew|police)\b(?!['’])")
 COUNT_HEADS = frozenset("""people staff job stock share""".split())  # noqa: SIM905
 TIME_COMPOUND = re.compile(r"(?i)-(?P<tu>year|month|week|day|quarter|hour|minute)s?\b")
 # "a 43-yard field goal", "a 10-mile race": a measure written as one hyphenated word.
@@ -164,7 +164,8 @@ CHANGE_AFTER = re.compile(
 FROM_AFTER_VERB = re.compile(r"(?i)\s(?:from|compared|versus|against|than)\s")
 # "$23.10 a share", "$12.12 per share", "$5 a barrel": a price of one thing, not a total.
 PER_THING_AFTER = re.compile(
-    r"(?i)\s*(?:per|a|an|each|for\s+each|/)\s*(?:(?:common|ordinary|diluted|basic|class\s+\w)\s+)?"
+    r"(?i)\s*(?:in\s+cash\s+)?(?:per|a|an|each|for\s+each|for\s+every|/)\s*(?-i:(?:[A-Z][\w&.'’-]*\s+){1,3})?"
+    r"(?:(?:common|ordinary|diluted|basic|class\s+\w)\s+)?"
     r"(?P<noun>share|unit|barrel|gallon|litre|liter|tonne|ton|ounce|head|person|employee|"
     r"subscriber|customer|user|member|vehicle|car|home|house|room|seat|ticket|passenger|"
     r"tower|site|store|kilowatt-hour|kwh|megawatt-hour|mwh|square\s+(?:foot|feet|metre|meter|mile)|"
@@ -186,14 +187,19 @@ EQUIV_BETWEEN = re.compile(
     r"|[^\d.;()]{0,60},\s+(?:or\s+)?(?:about|around|roughly|approximately|some|equivalent\s+to)\s+)$")
 EQUIV_AFTER = re.compile(r"^\s*[),.;]|^\s*$|^\s+[a-z]")
 LINK_TO = re.compile(rf"(?i)^[^.;\d]{{0,60}}?\bto\s+{FILLER_APPROX}$")
-# "in the fourth quarter"; "a tonne last year" ("$2,870 a tonne last year, up 61%")
-_LINK_PP = (r"(?:\s+(?:a|an|per)\s+[a-z]+)?(?:\s+(?:last|this)\s+(?:year|quarter|month))?"
+# "in the fourth quarter"; "a tonne last year" ("$2,870 a tonne last year, up 61%"); "of
+# copper last year" ("182,000 tonnes of copper last year, up 9.6% on 2003")
+_LINK_PP = (r"(?:\s+(?:a|an|per)\s+[a-z]+)?(?:\s+of\s+[a-z]+(?:\s+[a-z]+)?(?=\s+(?:last|this)\s))?"
+            r"(?:\s+(?:last|this)\s+(?:year|quarter|month))?"
             r"(?:\s+(?:in|for|during|over|at|on)\b[^.;\d,()]{0,40})?")
 LINK_UPDOWN = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:up|down|higher|lower|increased|decreased|rose|"
                           r"fell|grew|declined|dropped|climbed|jumped|was\s+up|was\s+down)\s+(?:by\s+)?|an?\s+"
                           r"(?:increase|rise|gain|jump|drop|fall|decline|decrease)\s+of\s+)$")
+# "compared with a loss of $640m": the measure named again before the earlier level.
+_MEASURE_OF = r"(?:loss|profit|deficit|surplus|figure|total|level|gain|income|revenue|sales|turnover)\s+of"
 LINK_FROM = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:(?:was|were|is|are)\s+)?(?:up|down|rising|falling|"
-                        rf"climbing|dropping)\s+from|compared\s+(?:with|to)|against|versus|from)\s+{FILLER_APPROX}$")
+                        rf"climbing|dropping)\s+from|compared\s+(?:with|to)(?:\s+(?:an?|the)\s+(?:[a-z-]+\s+){{0,2}}?{_MEASURE_OF})?"
+                        rf"|against|versus|from)\s+{FILLER_APPROX}$")
 CHANGE_CUES = re.compile(
     rf"(?i)\b(?:{_UP}|{DOWN}|doubled|tripled|trebled|quadrupled|halved|\w+-?fold|"
     r"increased|decreased|climbed|declined)\b")
@@ -208,6 +214,12 @@ PERIOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                           r"coming|past|last|following)\s+decade\b")),
     ("horizon", re.compile(r"(?i)\b(?:over|across|in|during)\s+the\s+(?:past|last|previous|"
                            r"preceding)\s+(?:year|twelve\s+months|12\s+months)\b")),
+    # "a £1.2bn three-year investment programme": the period a total is spread over
+    ("compound", re.compile(rf"(?i)\b(?P<n>{_WORDNUM_TOKEN})-(?P<unit>year|month|week)\b(?!-|\s+(?:old|high|low|"
+                            r"record|best|worst|bond|note|yield|deal\s+to))")),
+    # "invest $56.4bn between 2005 and 2010": six years, both named years counted
+    ("span", re.compile(r"(?i)\b(?:between|from)\s+(?P<y1>(?:19|20)\d\d)\s+(?:and|to|until|through)\s+"
+                        r"(?P<y2>(?:19|20)\d\d)\b")),
     ("months_to", re.compile(
         rf"(?i)\b(?P<n>{_WORDNUM_TOKEN})\s+(?P<unit>months|weeks)\s+(?:to|ended|ending|"
         r"through|until|to\s+the\s+end\s+of)\b")),
@@ -230,7 +242,7 @@ PERIOD_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day", re.compile(r"(?i)\b(?:daily|per\s+day|a\s+day(?!\s+(?:ago|earlier|later))|"
                        r"each\s+day|every\s+day)\b")),
 ]
-PERIOD_HINT = re.compile(r"(?i)year|quarter|month|week|day|annu|half|decade|q[1-4]")
+PERIOD_HINT = re.compile(r"(?i)year|quarter|month|week|day|annu|half|decade|q[1-4]|(?:between|from)\s+(?:19|20)\d\d")
 ADJECTIVE_PERIOD = re.compile(r"(?i)quarterly|annual(?:ly)?|yearly|monthly|weekly|daily|"
                                r"semi-?annual(?:ly)?|half-year(?:ly)?")
 YEAR_ON_YEAR = re.compile(r"(?i)annually|year[- ]on[- ]year")

@@ -67,10 +67,15 @@ class Raw:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+_NAMED_NUMBER = re.compile(r"\b(?:Chapter|Article|Section|Rule|Form|Flight|Route|Apollo|Windows)\s+$")
+
+
 def scan(text: str, yen: str) -> list[Raw]:
     """Every readable number in `text`, in order, overlaps dropped; `yen` is what "¥" means here."""
     found: list[Raw] = []
     for m in DIGITS.finditer(text):
+        if _NAMED_NUMBER.search(text, max(0, m.start() - 12), m.start()):
+            continue  # "Chapter 11", "Article 50": part of a name
         raw = _read_digits(text, m, yen)
         if raw is not None:
             found.append(raw)

@@ -86,7 +86,7 @@ _MEASURES = (r"profits?|revenues?|sales|income|loss(?:es)?|debts?|prices?|costs?
 _AMOUNT_QUESTION = re.compile(
     r"(?i)^(?:how\s+(?:much|many|big|large|fast)|what\s+(?:is|was|were|are)\s+(?:the\s+)?"
     r"(?:amount|value|size|cost|price|total|figure|number|level)|what\s+(?:[\w’'-]+\s+){0,2}"
-    rf"(?:{_MEASURES})\s+(?:did|does|do|will|has|have|had)\b)\b")
+    rf"(?:{_MEASURES})\s+(?:did|does|do|will|has|have|had)\b|what\s+(?:will|would|did|does|do)\s+.+\s+cost\b)")
 # "How many did it have before?": a count whose noun the last "how many" question gave.
 _UNCOUNTED = re.compile(r"(?i)^(how\s+many)\s+(?=(?:did|does|do|will|would|has|have|had|are|were|is|was)\b)")
 # "So by how much did it grow?": "it" is the measure the conversation is about, not the company.
@@ -101,6 +101,9 @@ _HOW_MANY = re.compile(r"(?i)^how\s+many\s+(?P<noun>(?:[\w’'-]+\s+){0,2}?[\w�
 _HOW_MUCH = re.compile(r"(?i)^how\s+much\s+(?:did|does|do|will|has|have|had)\s+(?P<who>.+?)\s+(?P<verb>[a-z]+)\b")
 _WHAT_MEASURE = re.compile(rf"(?i)^what\s+(?P<noun>(?:[\w’'-]+\s+){{0,2}}(?:{_MEASURES}))\s+(?:did|does|do|will|"
                            r"has|have|had)\s+(?P<who>.+?)\s+[a-z]+\b")
+# "What production target has Petrosul set?": a noun asked of someone.
+_WHAT_NOUN = re.compile(r"(?i)^what\s+(?P<noun>(?:[\w’'-]+\s+){0,2}[\w’'-]+)\s+(?:did|does|do|will|has|have|had)\s+"
+                        r"(?P<who>(?-i:[A-Z])[\w’'.&-]*(?:\s+(?-i:[A-Z])[\w’'.&-]*)*)\s+[a-z]+$")
 _HAPPENED = re.compile(r"(?i)^what\s+(?:happened|happens|has\s+happened)\s+to\s+(?P<np>.+)$")
 _MODIFIER = re.compile(
     r"(?i)^(?:in|into|per|for|at|on|during|over|by|before|after|since|from|as\s+of|compared\s+"
@@ -184,8 +187,10 @@ def _resolve(question: str, turns: Sequence[Turn], article_text: ArticleText | N
         body = f"{counted.group(1)} {noun.group('noun')} {body[counted.end():].lstrip()}"
         q = body + end
     over = _OVER_THAT.match(body)
-    if over and over.group("mod") and _AMOUNT_QUESTION.match(prev.resolved):
-        return Reading(question, _complete(_with_modifier(prev.resolved, over.group("mod")), prev), focus)
+    asked_before = _CONNECTOR.sub("", prev.resolved)  # "And what will it cost?" asked "what will it cost?"
+    if over and over.group("mod") and _AMOUNT_QUESTION.match(asked_before):
+        asked_before = asked_before[0].upper() + asked_before[1:]
+        return Reading(question, _complete(_with_modifier(asked_before, over.group("mod")), prev), focus)
     replaced, changed, pointing, ask_back = _references(body.split(), turns, text)
     if ask_back:
         return Reading(question, q, focus, ask_back=ask_back)
@@ -359,8 +364,13 @@ def _article_terms(text: str) -> frozenset[str]:
 
 
 def _thing(turns: Sequence[Turn]) -> str | None:
-    """What "it" or "that" stands for: the last subject that is not a person."""
+    """What "it" or "that" stands for: the thing the last question asked about ("What
+    production target has Petrosul set?" -> "Petrosul's production target"), else the
+    last subject that is not a person."""
     for t in reversed(turns):
+        asked = _WHAT_NOUN.match(_CONNECTOR.sub("", _split_end(t.resolved)[0]))
+        if asked and len(asked.group("who").split()) <= 4 and not _personish(asked.group("who")):
+            return f"{_possessive(asked.group('who'))} {asked.group('noun')}"
         found = topic(t.resolved)
         if found and not _personish(found):
             return found

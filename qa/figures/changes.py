@@ -19,6 +19,7 @@ from qa.figures.operand_pool import (
     amounts,
     change_partner,
     earlier_of,
+    names_family,
     period_notes,
     prefer_currency,
     words_in,
@@ -26,6 +27,7 @@ from qa.figures.operand_pool import (
 from qa.figures.operands import Matcher, Operand
 from qa.figures.series import by_years, in_year
 from qa.figures.text import amount, exact, label_text, plain
+from qa.retrieval.lexical import terms
 
 
 def value_before(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
@@ -39,11 +41,17 @@ def value_before(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
         top = max(m.scores(phrase, pool), default=0.0)
         changed = [o for o in pool if _changed(o) and words_in(phrase, o.q.sentence) >= 0.5]
         close = [o for o, s in zip(changed, m.scores(phrase, changed), strict=True) if s >= top - _CLOSE]
+        # "How many people did it employ before?" over "taking its workforce to 38,200":
+        # the one changed count of the kind the phrase names
+        counted = [o for o in pool if _changed(o) and o.q.unit not in ("", "%") and not o.q.is_money
+                   and names_family(phrase, o.q.unit)]
         if len(close) == 1:
             op = close[0]
+        elif len({(o.article_id, o.q.value) for o in counted}) == 1:
+            op = counted[0]
         else:
             level = op or m.best(phrase, [o for o in pool if o.q.role == "level" and o.q.unit != "%"],
-                                 prefer_currency(intent.currency))
+                                 prefer_currency(intent.currency)) or _level_of_rise(phrase, ops)
             return _before_by_rise_elsewhere(phrase, level, ops, m) if level is not None else None
     if m.owned_by_another(phrase, op):
         return None
@@ -62,6 +70,38 @@ def _changed(op: Operand) -> bool:
 # "a 22.5% rise in quarterly profit" ... "Net profit for the three months reached 118.4bn yen"
 _RISE_IN = re.compile(r"(?i)^\s*(?:rise|increase|jump|gain|growth|climb|fall|drop|decline|decrease|slump)\s+in\s+"
                       r"(?P<what>[^,.;]{3,60})")
+
+
+def _level_of_rise(phrase: str, ops: list[Operand]) -> Operand | None:
+    """ "an 18.4% rise in fourth-quarter profit" ... "Net profit for the three months to December
+    rose to 4.2bn kronor": the one amount of the measure and period the rise names, in its
+    article, when the phrase names that rise."""
+    for o in ops:
+        said = _RISE_IN.match(o.q.sentence[o.q.end - o.q.sentence_start:]) if o.q.unit == "%" else None
+        if o.q.role != "change" or not said or words_in(phrase, said.group("what")) < 0.5:
+            continue
+        what = said.group("what")
+        period = _PERIOD_WORD.search(what)
+        measure = [t for t in terms(_PERIOD_WORD.sub(" ", what)) if t in _MEASURE_TERMS]
+        if not measure:
+            return None
+        levels = [x for x in ops if x.article_id == o.article_id and x.q.role == "level" and x.q.is_money
+                  and not x.q.per and x.q.factor is None and x.q.delta is None and x.q.previous is None
+                  and set(measure) <= set(terms(x.q.clause))
+                  and (period is None or x.q.period_unit == _period_unit(period.group(0)))]
+        distinct = {(x.q.sentence_start, x.q.clause_start) for x in levels}
+        return levels[0] if len(distinct) == 1 else None
+    return None
+
+
+_PERIOD_WORD = re.compile(r"(?i)\b(?:(?:first|second|third|fourth)[- ])?(?:quarter(?:ly)?|half[- ]year(?:ly)?|"
+                          r"annual|full[- ]year|yearly)\b")
+_MEASURE_TERMS = frozenset(terms("profit profits revenue revenues sales income earnings loss turnover"))
+
+
+def _period_unit(word: str) -> str:
+    w = word.lower()
+    return "quarter" if "quarter" in w else "half" if "half" in w else "year"
 
 
 def _before_by_rise_elsewhere(phrase: str, level: Operand, ops: list[Operand], m: Matcher) -> Calc | None:

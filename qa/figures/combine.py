@@ -296,6 +296,13 @@ def remainder_of(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     part_phrase, whole_phrase = intent.phrases
     pool = [o for o in amounts(ops, measure=intent.measure) if o.q.role == "level"]
     if intent.signed:  # "how much of it is not X": X is the part stated
+        listed = _listed_parts(part_phrase, whole_phrase, intent, pool, m)
+        if listed is not None:  # "outside Germany and the US": the whole less each place's part
+            whole, parts = listed
+            rest = whole.q.value - sum(p.q.value for p in parts)
+            return Calc(label_text(f"{whole_phrase} not {part_phrase}"), rest, whole.q.unit,
+                        " - ".join([whole.q.text, *(p.q.text for p in parts)]),
+                        [(whole, 1), *((p, -1) for p in parts)], kind="difference")
         found = named_part(part_phrase, whole_phrase, intent, pool, m)
         if found is None:
             return None
@@ -344,6 +351,34 @@ def named_part(part_phrase: str, whole_phrase: str, intent: Intent, pool: list[O
     if len({round(o.q.value, 6) for o in named}) != 1:
         return None
     return whole, named[0]
+
+
+def _listed_parts(part_phrase: str, whole_phrase: str, intent: Intent, pool: list[Operand],
+                  m: Matcher) -> tuple[Operand, list[Operand]] | None:
+    """ "sold outside Germany and the US" over "168,000 ... in Germany and 95,000 in the US": one
+    part for each name the phrase lists, all in one sentence, of the whole's kind."""
+    names = [n.strip() for n in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", part_phrase) if n.strip()]
+    if len(names) < 2:
+        return None
+    chosen = _stated_in_question(intent, pool) or choose(whole_phrase, pool, m, [])
+    if chosen is None or not chosen.q.unit or chosen.q.is_money:
+        return None
+    kin = [o for o in pool if o.article_id == chosen.article_id and same_noun(o.q.unit, chosen.q.unit)]
+    parts = []
+    for name in names:
+        bare = re.sub(r"(?i)^the\s+", "", name)
+        said = [o for o in kin if re.search(rf"\b{re.escape(bare)}\b", m.local(o))]
+        if len({round(o.q.value, 6) for o in said}) != 1:
+            return None
+        parts.append(said[0])
+    if len({p.q.sentence_start for p in parts}) != 1 or len({p.q.start for p in parts}) != len(parts):
+        return None
+    # the whole: the count the phrase names unless it is a listed part, else the one larger count
+    others = [o for o in kin if all(not o.same_item(p) for p in parts)
+              and o.q.value > sum(p.q.value for p in parts)]
+    if chosen in others:
+        return chosen, parts
+    return (others[0], parts) if len({round(o.q.value, 6) for o in others}) == 1 else None
 
 
 def _near_whole(op: Operand | None, whole: Operand) -> bool:

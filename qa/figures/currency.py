@@ -80,7 +80,7 @@ def conversion(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
                         kind="convert")
         return Calc(f"in {currency_word(intent.currency)}", r.value, r.unit, amount(r.value, r.unit), [],
                     kind="convert")
-    op = m.best(intent.phrases[0], amounts(ops, measure=intent.measure))
+    op = m.best(intent.phrases[0], [o for o in amounts(ops, measure=intent.measure) if o.q.is_money])
     if op is None or not op.q.is_money or op.q.unit == intent.currency:
         return None
     if op.q.equiv_unit == intent.currency:

@@ -172,6 +172,12 @@ _FALLEN = r"fallen|dropped|decreased|declined|shrunk|slumped|plunged|tumbled|nar
 _CHANGE_VERB = rf"{_RISEN}|{_FALLEN}|{_RISE}|{_FALL}|changed|change|moved|move|vary|swing"
 _CHANGE_NOUN = rf"{_RISE_NOUN}|{_FALL_NOUN}|change|variation|movement|swing|difference"
 _PCT = r"(?:percentage|percent|per\s+cent|%|percentual)"
+# Verbs of a change someone makes to a thing named after them ("lowered its forecast").
+_RAISED = r"raised|raise|lifted|lift|boosted|boost|increased|hiked"
+_LOWERED = r"lowered|lower|cut|reduced|reduce|trimmed|trim|slashed|slash|downgraded"
+_MADE_CHANGE = re.compile(rf"(?i)^\s*(?:by\s+)?(?:what\s+{_PCT}|how\s+much)\s+(?:did|has|have|had|does|do|will"
+                          rf"|would)\s+(?P<who>.+?)\s+(?P<verb>{_RAISED}|{_LOWERED})\s+(?:its|their|his|her|the)\s+(?P<a>.+?)"
+                          r"(?:\s+by)?\s*$")
 _CHANGE = [
     re.compile(rf"(?i)\bby\s+how\s+(?:much|many(?:\s+{_PCT}s?(?:\s+points)?|\s+[a-z]+)?)\s+(?:did|has|have|had|does|do|"
                rf"was|were|is|will|would)\s+(?P<a>.+?)(?:\s+(?P<verb>{_CHANGE_VERB}|grow|shrink|go\s+up|go\s+down|"
@@ -612,6 +618,13 @@ def _after(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
 
 
 def _change(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
+    made = _MADE_CHANGE.match(body)
+    if made:  # "By what percentage has Rheinwerk lowered its profit forecast?"
+        phrase = clean(strip_years(f"{made.group('who')} {made.group('a')}"))
+        direction = 1 if re.fullmatch(_RAISED, made.group("verb"), re.IGNORECASE) else -1
+        if phrase:
+            return Intent("change", (phrase,), currency=currency, percent=bool(_PERCENT_WORDS.search(body)),
+                          direction=direction, years=years)
     for pattern in _CHANGE:
         m = pattern.search(body)
         if not m:
@@ -692,10 +705,15 @@ _DANGLING = re.compile(r"(?i)(?:\s+\b(?:from|in|for|to|and|between|of|at|on|duri
                        r"compared\s+(?:to|with))\b)+\s*$")
 
 
+# "over the same period", "in that time": a period pointing back, with no words to match.
+_SAME_PERIOD = re.compile(r"(?i)\s*\b(?:over|in|during|for)\s+(?:the\s+same|that|this|the)\s+(?:period|time)\b")
+
+
 def clean(phrase: str) -> str:
     """The operand's description without question words or trailing verbs."""
     phrase = re.sub(r"\s+", " ", phrase).strip(" ,;:?.!")
     phrase = _LEAD.sub("", phrase)
+    phrase = _SAME_PERIOD.sub(" ", phrase)
     phrase = _TAIL.sub("", phrase)
     return phrase.strip(" ,;:?.!")
 

@@ -71,8 +71,10 @@ def earlier_of(op: Operand, ops: list[Operand]) -> Operand | None:
 
 
 def change_partner(op: Operand, ops: list[Operand]) -> list[Operand]:
-    """The stated change a level came from ("up 94%" for "$35.1 billion, up 94%")."""
-    return [o for o in ops if o.article_id == op.article_id and o.q.role == "change"
+    """The stated change a level came from ("up 94%" for "$35.1 billion, up 94%"; "a 19%
+    premium" for the price it puts on a share)."""
+    premium = op.q.change_text.endswith(" premium")
+    return [o for o in ops if o.article_id == op.article_id and (o.q.role == "change" or (premium and o.q.unit == "%"))
             and o.q.sentence_start == op.q.sentence_start and o.q.text in op.q.change_text][:1]
 
 
@@ -114,7 +116,7 @@ def common_unit(chosen: list[Operand], ops: list[Operand], currency: str
 # Counts of one kind of thing under different nouns: a job cut is a person employed.
 _FAMILIES = [
     frozenset({"jobs", "job", "staff", "employees", "employee", "workers", "worker", "people", "persons",
-               "positions", "roles", "posts", "headcount", "workforce"}),
+               "positions", "roles", "posts", "headcount", "workforce", "employ", "employs", "employed", "employing"}),
     frozenset({"shares", "share", "stock"}),
     frozenset({"cars", "car", "vehicles", "vehicle", "units"}),
     frozenset({"shops", "shop", "stores", "store", "outlets", "branches", "restaurants", "cafes", "pubs"}),

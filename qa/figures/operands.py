@@ -41,11 +41,15 @@ _NOT_A_NOUN_PHRASE = re.compile(r"(?i)\b(?:to|on|in|of|for|from|by|with|at|did|d
                                 r"were|is|are|has|have|had)\b")
 _BREAK = re.compile(r"[,;]\s|\s(?:and|while|but|whereas)\s")
 _LOCAL_WEIGHT = 0.1  # words right next to the number: "1,100 stores in central Europe"
-_LEXICAL_MAX = _SENTENCE_WEIGHT + _CLAUSE_WEIGHT + _LOCAL_WEIGHT + _TERM_WEIGHT
+_HEAD_WEIGHT = 0.05  # ... its last word (the measure a noun phrase names) in that clause
+_LEXICAL_MAX = _HEAD_WEIGHT + _SENTENCE_WEIGHT + _CLAUSE_WEIGHT + _LOCAL_WEIGHT + _TERM_WEIGHT
 _NAME_PENALTY = 0.25
 _NAME_BONUS = 0.15
 # A sentence opening with another name than the question's owner ("Kestrel's") is less likely its number.
 _OWNER_PENALTY = 0.2
+_PER_PENALTY = 0.15  # an amount not priced per share, for a phrase asking a price per share
+_PER_SHARE = re.compile(r"(?i)\bshare\s+price|\bprice\s+(?:per|a|of\s+(?:a|each|one))\s+share"
+                        r"|\b(?:per|a|each)\s+share\b")
 _STOP = frozenset(
     """the and for with that this from into over than what which does did
 has have had was were are is its their his her our how much many more less about per new
@@ -69,7 +73,16 @@ class Operand:
             return False
         if self.q.start == other.q.start:
             return True
-        return self.q.equiv_start == other.q.start or other.q.equiv_start == self.q.start
+        return (self.q.equiv_start == other.q.start or other.q.equiv_start == self.q.start
+                or _bracketed_after(self.q, other.q) or _bracketed_after(other.q, self.q))
+
+
+def _bracketed_after(a: Quantity, b: Quantity) -> bool:
+    """ "€610m ($790m; £420m)": b stands in the bracket right after a, one of its conversions."""
+    if a.sentence_start != b.sentence_start or b.start <= a.end or not b.is_money or not a.is_money:
+        return False
+    between = a.sentence[a.end - a.sentence_start:b.start - a.sentence_start]
+    return re.fullmatch(r"\s*\([^()]*", between) is not None
 
 
 class Matcher:
@@ -105,6 +118,7 @@ class Matcher:
         words = [stem for _, stem in _content(phrase, skip=names)]
         simple = not _NOT_A_NOUN_PHRASE.search(phrase)  # then its last word names the measure
         dense = self._dense(phrase, pool)
+        per_share = bool(_PER_SHARE.search(phrase))
         out = []
         for op, d in zip(pool, dense, strict=True):
             score = _lexical(words, op.q, self._local.get(id(op), ""), simple)
@@ -116,6 +130,8 @@ class Matcher:
                 score -= _OWNER_PENALTY
             elif others and names & _names(op.q.sentence, first=True):
                 score += _NAME_BONUS  # two companies compared: naming ours tells them apart
+            if per_share and op.q.is_money and op.q.per != "share":
+                score -= _PER_PENALTY  # "Horak's share price" is not "€140m of Horak's debt"
             out.append(float(score))
         return out
 
@@ -413,6 +429,8 @@ def _lexical(words: list[str], q: Quantity, local: str, simple: bool) -> float:
     if pairs:
         score += _TERM_WEIGHT * len(pairs & set(pairwise(stems))) / len(pairs)
     heads = [i for i, (_, stem) in enumerate(clause) if stem == words[-1]]
+    if simple and heads:  # "quarterly revenue": a clause naming revenue says what it measures
+        score += _HEAD_WEIGHT
     if simple and heads and all(_foreign_modifier(clause[i - 1] if i else None, wanted)
                                 for i in heads):
         score -= _MODIFIER_PENALTY

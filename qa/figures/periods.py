@@ -5,7 +5,7 @@ from __future__ import annotations
 from index.quantities.patterns import TIME_UNITS
 from qa.figures.calc import Calc
 from qa.figures.intent import Intent
-from qa.figures.operand_pool import amounts, prefer_currency, years_of
+from qa.figures.operand_pool import amounts, lenient_best, prefer_currency, words_in, years_of
 from qa.figures.operands import Matcher, Operand
 from qa.figures.text import (
     amount,
@@ -18,9 +18,13 @@ from qa.figures.text import (
 
 def per_period(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     """ "Per year": spread a total stated over a longer period evenly."""
-    op = m.best(intent.phrases[0], amounts(ops, measure=intent.measure),
-                prefer_currency(intent.currency))
     target = 1 / TIME_UNITS[intent.period]
+    pool = amounts(ops, measure=intent.measure)
+    op = m.best(intent.phrases[0], pool, prefer_currency(intent.currency))
+    if op is None:  # "£1.2bn three-year investment programme": the one amount spread over a longer period
+        spread = [o for o in pool if o.q.role == "level" and (years_of(o.q) or 0) > target * 1.0001
+                  and words_in(intent.phrases[0], o.q.sentence) >= 0.5]
+        op = lenient_best(intent.phrases[0], spread, m, floor=0.25)
     years = years_of(op.q) if op else None
     if op is None or years is None or years <= target * 1.0001:
         return None

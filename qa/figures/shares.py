@@ -67,6 +67,8 @@ def part_against_whole(part_phrase: str, whole_phrase: str, ops: list[Operand], 
     sentence states of it, when the part's clause says what the part phrase does
     ("Rhein-Nord closing" over "close 140 of its 910")."""
     asked = set(terms(part_phrase)) - set(terms(whole_phrase))
+    if _JOB_LOSS.search(part_phrase):  # "losing their jobs" is what "cut 1,500 of its staff" says
+        asked |= _JOB_CUT_TERMS
     if not asked:
         return None
     found = []
@@ -82,11 +84,19 @@ def part_against_whole(part_phrase: str, whole_phrase: str, ops: list[Operand], 
     return found[0] if len(found) == 1 else None
 
 
+# Losing jobs, in the words a reader asks it and the words a report states it.
+_JOB_LOSS = re.compile(r"(?i)\b(?:los(?:e|es|ing|t)\s+(?:their\s+|its\s+|the\s+)?jobs?|made\s+redundant|redundan\w+"
+                       r"|laid\s+off|lay(?:ing)?\s+off|job\s+(?:cuts?|losses))\b")
+_JOB_CUT_TERMS = frozenset(terms("cut cuts shed axe lay off lose redundancies eliminate"))
+
+
 def family_share(part_phrase: str, whole_phrase: str, ops: list[Operand]) -> tuple[Operand, Operand] | None:
     """ "What share of its staff could it cut?" over "employs 84,000 people" and "cut up to
     12,000 jobs": counts of the kind the whole names, the part the one said with the part's
     verb, the whole the one other, larger, in the same article."""
     asked = set(terms(re.sub(r"\b[A-Z][\w&.'’-]*", " ", part_phrase))) - set(terms(whole_phrase))
+    if _JOB_LOSS.search(part_phrase):  # "losing their jobs" is what "cut 1,500 of its staff" says
+        asked |= _JOB_CUT_TERMS
     counts = [o for o in ops if not o.q.is_money and o.q.unit not in ("", "%") and o.q.role in ("level", "change")
               and names_family(whole_phrase, o.q.unit)]
     if not asked or not counts:

@@ -32,6 +32,11 @@ def _counts_of(unit: str, ops: list[Operand]) -> list[Operand]:
 
 def per_unit(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     unit = intent.unit.lower()
+    if intent.currency:  # "What is the offer worth per share in dollars?" over "A$7.80 for each share"
+        priced = [o for o in ops if o.q.is_money and o.q.per == unit.rstrip("s") and o.q.unit != intent.currency]
+        op = lenient_best(_without_unit(intent.phrases[0], unit), priced, m) if priced else None
+        if op is not None and op.q.equiv_unit != intent.currency:
+            return Calc(label_text(intent.phrases[0]), op.q.value, op.q.unit, op.q.text, [(op, 1)], kind="convert")
     counts = _counts_of(unit, ops)
     head = re.search(rf"(?i)\b{re.escape(unit)}\s+([a-z]+)\s*\??$", intent.text)
     if not counts and head:  # "each replacement aircraft": the last noun is what is counted
@@ -42,6 +47,8 @@ def per_unit(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
         counts = [o for o in counts if o.q.when in (year, "")]
     whole_counts = [o for o in counts if not is_part(o)]
     counts = whole_counts or counts
+    # "per car" over "recalling 420,000 cars" and "sold 1.18 million vehicles": the noun asked
+    counts = [o for o in counts if o.q.unit.lower().rstrip("s") == unit.rstrip("s")] or counts
     if not counts:
         return None
     said = re.search(rf"(?i)\b(?:per|each|every)\s+([a-z-]+)\s+{re.escape(unit.rstrip('s')[:5])}", intent.text)

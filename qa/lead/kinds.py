@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from qa.retrieval.answer_type import holds_kind, states_time, wants_time
+from qa.retrieval.answer_type import counted_noun, holds_kind, states_time, wants_time
+from qa.retrieval.lexical import terms
 
 Kind = Literal["time", "money", "percent", "number", "name", "place", "reason", "statement",
                "definition", "other"]
@@ -46,6 +47,54 @@ _STATEMENT = re.compile(r"[\"“”]|(?i:\b(?:said|says|told|added|noted|wrote|a
                         r"|according\s+to|stated|explained|believes?|expects?)\b)")
 _DEFINES = re.compile(r"(?i)\b(?:is|are|was|were|means?|refers?\s+to|known\s+as|called|a\s+phenomenon"
                       r"|a\s+term|defined)\b")
+
+
+# A place named after a preposition ("in Gumi", "near Rotterdam", "in hotels in Brussels"),
+# or a region ("the Midwest and north-east"); not a firm an analyst works at.
+_PLACE = re.compile(r"\b(?P<prep>in|at|near|outside|across|throughout|from|to|into|between|around|within|off)\s+"
+                    r"(?:the\s+)?(?P<place>[A-Z][\w'’.-]*(?:\s+(?:[A-Z][\w'’.-]*|of|and))*)")
+_REGION = re.compile(r"(?i)\b(?:(?:north|south)(?:[- ]?(?:east|west))?|east|west|midwest)(?:ern)?\b"
+                     r"(?!\s+(?:of\s+)?(?:the\s+)?(?:year|quarter))")
+_WORKS_AT = re.compile(r"(?i)\b(?:analyst|economist|strategist|director|head|executive|officer|partner|professor|"
+                       r"researcher|chairman|manager|spokesman|spokeswoman|spokesperson|fellow|dealer|trader)\s+at\s+(?:the\s+)?$")
+_NOT_PLACES = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                         "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                         "saturday", "sunday", "christmas", "easter", "the"})
+# "three more platforms", "32 new clients": a number before the thing counted.
+_COUNT_WORDS = r"(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty"
+_COUNT_WORDS += r"|fifty|hundreds?|thousands?|millions?|dozens?)"
+
+
+_COUNTED = re.compile(r"(?i)^\s*how\s+many\s+(?P<noun>(?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:did|does|do|is|are|was|were|has"
+                      r"|have|had|will|would|can|could|should|may|might)\b")
+
+
+def states_place(question: str, text: str) -> bool:
+    """Whether `text` names a place the question does not: after a preposition, or a region."""
+    asked = {w.lower() for w in re.findall(r"[\w'’-]+", question)}
+    for m in _PLACE.finditer(text):
+        words = {w.lower().strip(".'’") for w in m.group("place").split()} - {"of", "and"}
+        if words <= asked or words <= _NOT_PLACES or _WORKS_AT.search(text[:m.start("place")]):
+            continue
+        return True
+    return any(m.group(0).lower() not in asked for m in _REGION.finditer(text))
+
+
+def states_count(question: str, text: str) -> bool:
+    """For "How many X ...?", whether a number stands before X (or a word for it within
+    three words); without an X, whether `text` holds any number."""
+    m = _COUNTED.match(question)
+    noun = m.group("noun") if m else counted_noun(question)
+    if noun is None:
+        return holds_kind("number", question, text)
+    wanted = set(terms(noun.split()[-1]))
+    words = re.findall(r"[\w'’.,-]+", text)
+    for i, w in enumerate(words):
+        if re.fullmatch(_COUNT_WORDS + r"[,.]?", w, re.IGNORECASE):
+            after = {t for x in words[i + 1:i + 4] for t in terms(x)}
+            if wanted & after:
+                return True
+    return False
 
 
 def asked_kind(question: str) -> Kind:
@@ -82,11 +131,11 @@ def holds(kind: Kind, question: str, text: str) -> bool:
     if kind == "percent":
         return bool(_PERCENT.search(text))
     if kind == "number":
-        return holds_kind("number", question, text)
+        return states_count(question, text)
     if kind == "name":
         return holds_kind("name", question, text)
     if kind == "place":
-        return holds_kind("place", question, text)
+        return states_place(question, text)
     if kind == "reason":
         return bool(_REASON.search(text))
     if kind == "statement":

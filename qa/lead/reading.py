@@ -110,6 +110,7 @@ class Reader:
             joined = max(first.sentence.end, second.sentence.end) - min(first.sentence.start, second.sentence.start)
             if adjacent and probs[order[1]] >= SECOND_SENTENCE_RATIO * probs[order[0]] and joined <= MAX_LEAD_CHARS:
                 lead = sorted([first, second], key=lambda c: c.sentence.start)
+        lead = _quote_goes_on(question, lead, cands)
         reading = Reading(cands, probs, lead)
         reading.answer_features = self.answer_features(question, reading, hits, stairs)
         if judge:
@@ -205,6 +206,38 @@ def _reason_instead(question: str, cands: list[Candidate], probs: np.ndarray,
         if cands[int(i)].kind_held:
             return cands[int(i)]
     return None
+
+
+_SAYING = r"(?:said|says|added|told|warned|explained|argued|noted|insisted)"
+# A sentence reporting speech holds a quotation mark and a verb of saying.
+_QUOTATION = re.compile(r"[“”\"]")
+_SAYS = re.compile(rf"\b{_SAYING}\b")
+# A sentence that goes on quoting: it opens a quotation and names no other speaker.
+_OPENS_QUOTE = re.compile(r'^\s*[“"]')
+_ANOTHER_SPEAKER = re.compile(rf"[”\"]\s*,?\s+(?:{_SAYING}\s+[A-Z]|(?:[A-Z][\w.-]*\s+)+{_SAYING}\b)")
+
+
+def _quote_goes_on(question: str, lead: list[Candidate], cands: list[Candidate]) -> list[Candidate]:
+    """A lead quoting someone the question names (or asking what was said) takes the next
+    sentence too when the quotation goes on there: in news the answer is often the second
+    sentence of a quotation ("..., " said Urs Keller. "Private banking is our strength."),
+    which names nobody and so scores low on its own."""
+    if len(lead) != 1:
+        return lead
+    first = lead[0]
+    text = first.sentence.text
+    if not (_QUOTATION.search(text) and _SAYS.search(text)):
+        return lead
+    names = question_names(question)
+    if not (asked_kind(question) == "statement" or (names and names_all(names, text))):
+        return lead
+    for c in cands:
+        s = c.sentence
+        if (s.article_id == first.sentence.article_id and s.start > first.sentence.start and _adjacent(first, c)
+                and _OPENS_QUOTE.match(s.text) and not _ANOTHER_SPEAKER.search(s.text)
+                and s.end - first.sentence.start <= MAX_LEAD_CHARS):
+            return [first, c]
+    return lead
 
 
 def _adjacent(a: Candidate, b: Candidate) -> bool:

@@ -50,6 +50,7 @@ _SPEECH_ASKED = re.compile(r"(?i)^\s*what\b(?!.*\b(?:articles?|stor(?:y|ies)|pie
                            r"(?:say|tell)\b).*\b(?:did|does|do|has|have|had|will|would)\b.*"
                            r"\b(?:say|tell|warn|argue|claim|add|write|comment)\b")
 _YEAR = re.compile(r"\b(?:1[5-9]\d{2}|20\d{2})\b")
+_DIGIT = re.compile(r"\d")
 @dataclass(frozen=True)
 class Evidence:
     """What a check reads: the question, its reading, the index's vocabulary and articles."""
@@ -125,26 +126,38 @@ _MONEY_WORDS = (r"(?:paid|pay|pays|salary|salaries|earn(?:s|ed)?|cost(?:s)?|spen
 _MONEY_ASKED = re.compile(rf"(?i)^\s*(?:how\s+much\s+(?:money\b|(?:did|does|do|will|would|has|have|had|is|was|were"
                           rf"|are)\b.*\b{_MONEY_WORDS}\b)|what\s+(?:is|was|are|were|does|did)\b.*\b(?:paid|worth"
                           rf"|cost|salary|salaries|pay|bonus(?:es)?|compensation|remuneration|pay\s+packet|fees?)\s*\??$)")
+# A measure asked by name: "What profit did TeleNorden report?", "What was Austral's net
+# profit last year?": a lead without a sum does not answer it.
+_MEASURES = (r"(?:profits?|revenues?|sales|loss(?:es)?|income|earnings|turnover|dividends?|fines?|prices?|budget"
+             r"|debts?)")
+_MEASURE_ASKED = re.compile(rf"(?i)^\s*what\s+(?:(?:[\w-]+\s+){{0,2}}{_MEASURES}\s+(?:did|does|do|has|have|had|will"
+                            rf"|would)\b|(?:was|is|were|are)\b.*\b{_MEASURES}\b)")
 
 
 def holds_amount(e: Evidence) -> bool:
     """A question asking for a sum of money needs a lead that states one: "What is the
     chief executive paid?" is not answered by what she said."""
-    if not _MONEY_ASKED.search(e.question):
-        return True
-    return any(holds("money", e.question, c.sentence.text) for c in e.reading.lead)
+    if _MONEY_ASKED.search(e.question):
+        return any(holds("money", e.question, c.sentence.text) for c in e.reading.lead)
+    if _MEASURE_ASKED.search(e.question):  # a report's table may state it without a currency
+        return any(_DIGIT.search(c.sentence.text) for c in e.reading.lead)
+    return True
 
 
-# A rate of a named kind ("What interest rate does it pay?"): a lead's passage stating
-# another rate (a growth rate, a share) does not answer it.
-_RATE_ASKED = re.compile(r"(?i)\b(?P<kind>interest|tax|inflation|unemployment|jobless|exchange|mortgage|lending|"
-                         r"borrowing|deposit|savings|dividend|vacancy|occupancy|default|coupon|discount|base)\s+rates?\b")
+# A rate of a named kind ("What interest rate does it pay?", "What is its attrition
+# rate?"): a lead's passage stating another rate (a growth rate, a share) does not answer it.
+_RATE_ASKED = re.compile(r"(?i)\b(?P<kind>[a-z-]+)\s+rates?\b")
+_ANY_RATE = frozenset({"the", "a", "an", "its", "their", "his", "her", "what", "which", "growth", "annual", "current",
+                       "average", "overall", "new", "this", "that", "same", "higher", "lower", "high", "low", "key",
+                       "official", "main", "of", "exchange"})
 
 
 def states_rate(e: Evidence) -> bool:
     """ "What interest rate does X pay on its bonds?" needs a passage that speaks of interest."""
     m = _RATE_ASKED.search(e.question)
-    return m is None or set(terms(m.group("kind"))) <= set(terms(e.passage))
+    if m is None or m.group("kind").lower() in _ANY_RATE:
+        return True
+    return set(terms(m.group("kind"))) <= set(terms(e.passage))
 
 
 # A name the question gives as an owner: "Tencent's", "Bank of America's" (its last words).
@@ -157,21 +170,20 @@ _DOER = re.compile(r"(?i:\b(?:did|does|do|will|has|have|had)\s+)((?:[A-Z][\w&.-]
 
 
 def names_owner(e: Evidence) -> bool:
-    """ "What was Tencent's net income?" needs a passage about Tencent: the owner the
-    question names is in the lead's passage, or is what its article is about (its title
-    or opening lines), as "Alibaba's net income" is over an article on Alibaba."""
-    owners = [_last_name(m.group(1)) for m in (*_OWNER.finditer(e.question), *_DOER.finditer(e.question))]
-    owners = [o for o in owners if o]
-    if not owners:
+    """ "What was Tencent's net income?" needs a passage about Tencent: every word of the
+    owner the question names ("Hanbit Electronics", not only "Electronics") is in the lead's
+    passage, or in what its article is about (its title or opening lines), as "Alibaba's
+    net income" is over an article on Alibaba."""
+    owners = [m.group(1) for m in (*_OWNER.finditer(e.question), *_DOER.finditer(e.question))]
+    words = {w for o in owners for w in o.split() if w.lower() not in _QUESTION_WORDS | _COMPANY_SUFFIXES}
+    if not words:
         return True
     where = (e.passage + "\n" + e.article_head).lower()
-    return all(o.lower() in where for o in owners)
+    return all(w.lower() in where for w in words)
 
 
-def _last_name(words: str) -> str:
-    """The owner's distinctive last word ("Tencent" of "Did Tencent"), or "" for a question word."""
-    last = words.split()[-1]
-    return "" if last.lower() in _QUESTION_WORDS else last
+# Words a company's name may carry in a question but not in every mention ("Alibaba Group").
+_COMPANY_SUFFIXES = frozenset({"group", "inc", "corp", "co", "ltd", "plc", "holdings", "sa", "ag", "nv", "llc"})
 
 
 def names_in_article(e: Evidence) -> bool:
