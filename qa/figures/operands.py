@@ -79,10 +79,11 @@ class Operand:
 
 def _bracketed_after(a: Quantity, b: Quantity) -> bool:
     """ "€610m ($790m; £420m)": b stands in the bracket right after a, one of its conversions."""
-    if a.sentence_start != b.sentence_start or b.start <= a.end or not b.is_money or not a.is_money:
+    if (a.sentence_start != b.sentence_start or b.start <= a.end or not b.is_money or not a.is_money
+            or a.unit == b.unit):
         return False
     between = a.sentence[a.end - a.sentence_start:b.start - a.sentence_start]
-    return re.fullmatch(r"\s*\([^()]*", between) is not None
+    return re.fullmatch(r"\s*\((?:[^();]*;)*\s*", between) is not None  # first in the bracket, or after a ";"
 
 
 class Matcher:

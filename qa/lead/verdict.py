@@ -131,7 +131,8 @@ _MONEY_ASKED = re.compile(rf"(?i)^\s*(?:how\s+much\s+(?:money\b|(?:did|does|do|w
 _MEASURES = (r"(?:profits?|revenues?|sales|loss(?:es)?|income|earnings|turnover|dividends?|fines?|prices?|budget"
              r"|debts?)")
 _MEASURE_ASKED = re.compile(rf"(?i)^\s*what\s+(?:(?:[\w-]+\s+){{0,2}}{_MEASURES}\s+(?:did|does|do|has|have|had|will"
-                            rf"|would)\b|(?:was|is|were|are)\b.*\b{_MEASURES}\b)")
+                            rf"|would)\b|(?:was|is|were|are)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*)*"
+                            rf"['’]s?\s+)?(?:[\w-]+\s+){{0,2}}?{_MEASURES}(?:\s+(?:in|for|last|this|of)\b.*)?\s*\??\s*$)")
 
 
 def holds_amount(e: Evidence) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from functools import lru_cache
@@ -36,11 +37,16 @@ _MEANINGFUL = {"won", "don", "ma", "up", "down", "over", "under", "against", "fe
 _COVERAGE_STOP = (set(STOPWORDS_EN_PLUS) - _MEANINGFUL) | _ANSWER_FRAMES
 
 
+# "How long does the repair take?": "long" frames the answer (a length of time); no passage need say it.
+_HOW_WHAT = re.compile(r"(?i)\bhow\s+(?:long|far|old|big|large|tall|high|fast|soon|late|early|wide|deep|heavy)\b")
+
+
 def coverage_terms(text: str) -> list[str]:
     """The terms coverage weighs: `terms` without function and answer-framing words,
     unless nothing else is left ("What is the name?")."""
     words = _content_words(text)
-    kept = [w for w in words if w not in _COVERAGE_STOP]
+    framed = set(words) - set(_content_words(_HOW_WHAT.sub("how", text)))
+    kept = [w for w in words if w not in _COVERAGE_STOP and w not in framed]
     return _stemmer().stemWords(kept or words) if words else []
 
 
