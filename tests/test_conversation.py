@@ -206,6 +206,16 @@ def test_an_idle_conversation_reads_the_next_question_alone(two: Engine) -> None
       ("And what will the restructuring cost?", "The restructuring will cost £250m.")],
      "How much is that in dollars?", "What will the restructuring cost in dollars?"),
     # "that" after "What NOUN has X set?" is X's NOUN, not X.
+    # "its" in "What about its ...?" is the company's; "that" then is the new measure.
+    ([("What was Northbank's net debt in June?", "Net debt fell to £4bn in June."),
+      ("By how much did Northbank's net debt fall?", "Net debt fell to £4bn from £5bn.")],
+     "What about its mortgage customers?", "What was Northbank's mortgage customers?"),
+    ([("What was Northbank's net debt in June?", "Net debt fell to £4bn in June."),
+      ("What was Northbank's mortgage customers?", "Mortgage customers rose to 2.1 million.")],
+     "So by how much did that grow?", "By how much did Northbank's mortgage customers grow?"),
+    # "How long will that last?": "last" is the verb; "that" the amount asked of someone.
+    ([("How much cash does Northbank Air have?", "Northbank Air has £900m in cash.")],
+     "How long will that last?", "How long will Northbank Air's cash last?"),
     ([("What savings target has Northbank set?", "Northbank aims to save £400m by 2027.")],
      "How much higher is that than last year's savings?",
      "How much higher is Northbank's savings target than last year's savings?"),

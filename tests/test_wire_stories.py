@@ -205,6 +205,8 @@ def test_everyday_airline_figures(wire: Engine) -> None:
     _figure(wire.ask("What was Fjord Link's share price before the offer?"), 12.40 / 1.24)
     _figure(wire.ask("What is Halden's offer worth per Fjord Link share in US dollars?"), 12.40 * 109 / 84)
     _figure(wire.ask("How much did Halden earn in the first quarter a year earlier?"), 84e6 / 0.875)
+    _figure(wire.ask("How long will Halden's cash last?"), 640 / 4)  # days, the rate's own period
+    _figure(wire.ask("At this rate, how many months will Halden's cash last?"), 640 / 4 * 12 / 365)
 
 
 def test_a_quotation_that_goes_on_leads_with_its_second_sentence(wire: Engine) -> None:

@@ -104,6 +104,12 @@ _WHAT_MEASURE = re.compile(rf"(?i)^what\s+(?P<noun>(?:[\w’'-]+\s+){{0,2}}(?:{_
 # "What production target has Petrosul set?": a noun asked of someone.
 _WHAT_NOUN = re.compile(r"(?i)^what\s+(?P<noun>(?:[\w’'-]+\s+){0,2}[\w’'-]+)\s+(?:did|does|do|will|has|have|had)\s+"
                         r"(?P<who>(?-i:[A-Z])[\w’'.&-]*(?:\s+(?-i:[A-Z])[\w’'.&-]*)*)\s+[a-z]+$")
+# "How much cash does Atlantic Pacific have?": an amount of a thing someone has.
+_HOW_MUCH_NOUN = re.compile(r"(?i)^how\s+much\s+(?P<noun>(?:[\w’'-]+\s+){0,2}[\w’'-]+)\s+(?:did|does|do|will|has|have|"
+                            r"had)\s+(?P<who>(?-i:[A-Z])[\w’'.&-]*(?:\s+(?-i:[A-Z])[\w’'.&-]*)*)\s+[a-z]+$")
+# "What was Telvanta's net debt at the end of December?": a measure of someone's, asked outright.
+_WHAT_OWNED = re.compile(r"(?i)^what\s+(?:was|is|were|are)\s+(?P<np>(?-i:[A-Z])[\w.&-]*(?:\s+(?-i:[A-Z])[\w.&-]*)*"
+                         r"['’]s?(?:\s+[\w-]+){1,3}?)(?:\s+(?:at|in|on|for|during|by|over|last|this|a|an)\b.*)?$")
 _HAPPENED = re.compile(r"(?i)^what\s+(?:happened|happens|has\s+happened)\s+to\s+(?P<np>.+)$")
 _MODIFIER = re.compile(
     r"(?i)^(?:in|into|per|for|at|on|during|over|by|before|after|since|from|as\s+of|compared\s+"
@@ -179,6 +185,9 @@ def _resolve(question: str, turns: Sequence[Turn], article_text: ArticleText | N
                              and (connected or len(low) <= 4)):
         owned = re.fullmatch(r"[A-Z][\w.&-]*['’]s", body) is not None  # "Tencent's?"
         if about is not None or connected or owned or _MODIFIER.match(body):
+            if about is not None:  # "What about its broadband customers?": "its" is the company's
+                replaced, changed, _pointing_back, _ask = _references(body.split(), turns, text)
+                body = " ".join(replaced) if changed else body
             return Reading(question, _complete(_fragment(body, prev, swap=about is not None), prev), focus)
         return Reading(question, q, focus)  # "State?": too little to rebuild, read in the article
     counted = _UNCOUNTED.match(body)
@@ -368,8 +377,9 @@ def _thing(turns: Sequence[Turn]) -> str | None:
     production target has Petrosul set?" -> "Petrosul's production target"), else the
     last subject that is not a person."""
     for t in reversed(turns):
-        asked = _WHAT_NOUN.match(_CONNECTOR.sub("", _split_end(t.resolved)[0]))
-        if asked and len(asked.group("who").split()) <= 4 and not _personish(asked.group("who")):
+        body = _CONNECTOR.sub("", _split_end(t.resolved)[0])
+        asked = _WHAT_NOUN.match(body) or _HOW_MUCH_NOUN.match(body)
+        if asked and len(asked.group("who").split()) <= 4:  # a person's too: "Jiang Fan's salary"
             return f"{_possessive(asked.group('who'))} {asked.group('noun')}"
         found = topic(t.resolved)
         if found and not _personish(found):
@@ -384,6 +394,9 @@ def _measure(turns: Sequence[Turn]) -> str | None:
         body = _split_end(t.resolved)[0]
         many = _HOW_MANY.match(body) or _WHAT_MEASURE.match(body)
         much = _HOW_MUCH.match(body)
+        owned = _WHAT_OWNED.match(_CONNECTOR.sub("", body))
+        if owned and not many:  # "What was Telvanta's net debt at the end of December?"
+            return owned.group("np")
         if many and len(many.group("who").split()) <= 4:
             return f"{_possessive(many.group('who'))} {many.group('noun')}"
         if much and len(much.group("who").split()) <= 4 and much.group("verb").lower() in _VERB_MEASURES:
@@ -427,6 +440,8 @@ def _references(words: list[str], turns: Sequence[Turn], text: str = "") -> tupl
         elif bare in _THING and not named_before:
             pointing = True
             what = (_measure(turns) if _CHANGE_ASKED.search(" ".join(words)) else None) or _thing(turns)
+            if bare in _POSSESSIVE:  # "its broadband customers": the company's, not its net debt's
+                what = _company(turns) or what
             if what is not None:
                 out[i] = (_possessive(what) if bare in _POSSESSIVE else what) + tail
                 changed = True
@@ -464,6 +479,10 @@ def _pointing(words: Sequence[str], i: int) -> bool:
     return i == 0 or _bare(words[i - 1]) in _AUX | _PREPS | _WH
 
 
+# Verbs that end a question with no object: "How long will that last?"
+_INTRANSITIVE = _words("last happen work end start matter continue go come run help")
+
+
 def _demonstrated(words: Sequence[str], i: int) -> int | None:
     """How many words after "that" at `i` form its noun ("that unit", "this business unit"),
     None when it stands alone ("that per year", "is that?")."""
@@ -471,7 +490,8 @@ def _demonstrated(words: Sequence[str], i: int) -> int | None:
     for j in range(i + 1, len(words)):
         w = _bare(words[j])
         last = j == len(words) - 1
-        if w in _NP_STOP or w in _PREPS or (last and (n or _CHANGE_ASKED.fullmatch(w)) and _ends_with_verb(words, i)):
+        if w in _NP_STOP or w in _PREPS or (last and (n or _CHANGE_ASKED.fullmatch(w) or w in _INTRANSITIVE)
+                                            and _ends_with_verb(words, i)):
             break
         n += 1
         if words[j].endswith(","):

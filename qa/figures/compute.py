@@ -24,7 +24,7 @@ from qa.figures.derive import derived_value
 from qa.figures.extremes import Extreme, candidates, parse_extreme
 from qa.figures.intent import Intent, parse_intent
 from qa.figures.operands import Embed, Matcher, Operand
-from qa.figures.periods import annualised, per_period
+from qa.figures.periods import annualised, lasts, per_period
 from qa.figures.plays import (
     CountAsk,
     PairAsk,
@@ -215,7 +215,7 @@ _HANDLERS: dict[str, Callable[[Intent, list[Operand], Matcher], Calc | None]] = 
     "before": value_before, "after": value_after, "change": change_size, "ratio": ratio_of,
     "difference": difference_of, "remainder": remainder_of, "share": share_of, "sum": total,
     "average": average_of, "convert": conversion, "complement": complement_of, "per_unit": per_unit,
-    "value": derived_value, "left": left_of,
+    "value": derived_value, "left": left_of, "lasts": lasts,
 }
 # The operation a figure names (`Figure.kind`) when its handler does not say.
 _KIND = {"remainder": "difference", "value": "before", "left": "difference"}

@@ -344,7 +344,7 @@ def _shape(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
     if _EXCHANGE.search(body) or _PER_PAIR.search(body):
         pair, ordered = _pair(body)
         return Intent("exchange_rate", (), pair=pair, ordered=ordered)
-    for parse in (_left, _complement, _how_many_more, _change_in_percent, _margin, _share, _remainder,
+    for parse in (_lasts, _left, _complement, _how_many_more, _change_in_percent, _margin, _share, _remainder,
                   _ratio_or_difference,
                   _average, _per_unit, _sum, _before, _after, _change, _annualise, _rate):
         intent = parse(body, currency, years)
@@ -353,6 +353,22 @@ def _shape(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
     if currency:
         return Intent("convert", (clean(strip_years(body)),), currency=currency)
     return _value(body, currency, years)
+
+
+# "How long will Atlantic's cash last?", "How many days will its cash last at this rate?":
+# an amount spent at a stated rate, in the periods the rate is stated in (or those asked).
+_LASTS = re.compile(r"(?i)^(?:at\s+(?:its|the|this|that)\s+(?:current\s+)?(?:burn\s+)?rate,?\s+)?how\s+"
+                    r"(?:long|many\s+(?P<unit>days|weeks|months|years|quarters))\s+(?:will|would|can|could|does|do)\s+"
+                    r"(?P<a>.+?)\s+(?:last|run|hold\s+out|keep\s+going)\b(?:\s+at\s+(?:its|the|this|that)\s+.+)?$")
+
+
+def _lasts(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
+    m = _LASTS.match(body)
+    if not m:
+        return None
+    phrase = clean(m.group("a"))
+    period = (m.group("unit") or "").lower().rstrip("s")
+    return Intent("lasts", (phrase,), period=period) if phrase else None
 
 
 def _complement(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
