@@ -188,8 +188,10 @@ EQUIV_BETWEEN = re.compile(
 EQUIV_AFTER = re.compile(r"^\s*[),.;]|^\s*$|^\s+[a-z]")
 LINK_TO = re.compile(rf"(?i)^[^.;\d]{{0,60}}?\bto\s+{FILLER_APPROX}$")
 # "in the fourth quarter"; "a tonne last year" ("$2,870 a tonne last year, up 61%"); "of
-# copper last year" ("182,000 tonnes of copper last year, up 9.6% on 2003")
-_LINK_PP = (r"(?:\s+(?:a|an|per)\s+[a-z]+)?(?:\s+of\s+[a-z]+(?:\s+[a-z]+)?(?=\s+(?:last|this)\s))?"
+# copper last year" ("182,000 tonnes of copper last year, up 9.6% on 2003", "18.2 million
+# tonnes of steel, up from 17.5 million")
+_LINK_PP = (r"(?:\s+(?:a|an|per)\s+[a-z]+)?"
+            r"(?:\s+of\s+(?!its\b|the\b|their\b)[a-z]+(?:\s+[a-z]+)?(?=\s+(?:last|this)\s|\s*,))?"
             r"(?:\s+(?:last|this)\s+(?:year|quarter|month))?"
             r"(?:\s+(?:in|for|during|over|at|on)\b[^.;\d,()]{0,40})?")
 LINK_UPDOWN = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:up|down|higher|lower|increased|decreased|rose|"

@@ -216,7 +216,11 @@ def change_size(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     if len(intent.years) >= 2:
         return _between_years(intent, pool, ops, m)
     op = in_year(intent.phrases[0], intent.years[0], pool, m) if intent.years else None
-    op = op or m.best(intent.phrases[0], pool, prefer_currency(intent.currency))
+    # only a number stated with its change can say how much it changed: the others are no rivals
+    changed = [o for o in pool if o.q.role == "change" or o.q.previous is not None or o.q.factor is not None
+               or o.q.delta is not None]
+    op = op or m.best(intent.phrases[0], pool, prefer_currency(intent.currency)) or m.best(
+        intent.phrases[0], changed, prefer_currency(intent.currency))
     if op is None:
         return None
     if op.q.role == "change":

@@ -44,6 +44,11 @@ _STAKE = re.compile(r"(?i)\s*(?:\(\s*[\d.]+\s*%?\s*\)\s*)?(?:[a-z-]+\s+){0,2}(?:
 _VALUE_WORDS = re.compile(r"(?i)\b(?:value|valuation|worth|valued)\b")
 
 
+# How much of the phrase the words beside a number stated for the year asked must say for the
+# number to be the answer itself ("copper did the world produce" is not "Cordillera produced").
+_STATED_WORDS = 0.75
+
+
 def derived_value(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     phrase = intent.phrases[0]
     year = intent.years[0] if len(intent.years) == 1 else ""
@@ -51,7 +56,7 @@ def derived_value(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None
     if year:
         asks_share = re.search(r"(?i)\b(?:percent|percentage|share|proportion|portion|rate)\b", intent.text)
         stated = in_year(phrase, year, [o for o in pool if o.q.role == "level" and (o.q.unit != "%" or asks_share)], m)
-        if stated is not None and near_words(phrase, stated, m) >= 0.5:
+        if stated is not None and near_words(phrase, stated, m) >= _STATED_WORDS:
             return None  # stated for that year: the quote answers
         calc = _before_by_year(phrase, year, pool, ops, m)
         if calc is not None:
@@ -202,7 +207,16 @@ def _names(phrase: str, label: str, last: bool = True, share: float = _MIN_WORDS
         have |= {w[:5] for w in noun_family(word)} if len(noun_family(word)) > 2 else set()
     if not want:
         return False
-    return (want[-1] in have or not last) and sum(w in have for w in want) >= share * len(want)
+
+    def said(w: str) -> bool:  # "produce" is said as "output"
+        return w in have or bool(_VERB_NOUNS.get(w, frozenset()) & have)
+
+    return (said(want[-1]) or not last) and sum(said(w) for w in want) >= share * len(want)
+
+
+# A verb of the phrase and the nouns a label says it with (stems of five letters).
+_VERB_NOUNS = {"produ": frozenset({"outpu", "produ"}), "sell": frozenset({"sales"}), "sold": frozenset({"sales"}),
+               "earn": frozenset({"earni", "profi", "incom"}), "emplo": frozenset({"staff", "emplo", "workf"})}
 
 
 def _value_from_stake(phrase: str, year: str, ops: list[Operand], m: Matcher, text: str = "") -> Calc | None:
