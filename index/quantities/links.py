@@ -41,7 +41,7 @@ _CHANGE_PCT = re.compile(r"(?i)^\s*(?:,\s*or|\(|,\s*(?:up|down)|,)\s*(?:about\s+
 
 
 _PREMIUM_BETWEEN = re.compile(r"(?i)(?:\s+(?:in\s+cash\s+)?(?:a|per|for\s+each)\s+(?-i:(?:[A-Z][\w&.'’-]*\s+){1,3})?"
-                              r"share)?\s*,\s*(?:(?:a|an)\s+|a\s+premium\s+of\s+)")
+                              r"share)?(?:\s*,[^,;.()\d]{0,60})?\s*,\s*(?:(?:a|an)\s+|a\s+premium\s+of\s+)")
 _PREMIUM_AFTER = re.compile(r"(?i)\s+premium\b|\s+(?:to|over|above)\s+(?:the|its|their|[A-Z][\w&.'’-]*['’]s?)\s+"
                             r"(?:[\w'’-]+\s+){0,2}(?:closing\s+)?(?:share\s+)?price")
 

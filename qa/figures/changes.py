@@ -24,7 +24,7 @@ from qa.figures.operand_pool import (
     prefer_currency,
     words_in,
 )
-from qa.figures.operands import Matcher, Operand
+from qa.figures.operands import Matcher, Operand, as_measured
 from qa.figures.series import by_years, in_year
 from qa.figures.text import amount, exact, label_text, plain
 from qa.retrieval.lexical import terms
@@ -78,7 +78,7 @@ def _level_of_rise(phrase: str, ops: list[Operand]) -> Operand | None:
     article, when the phrase names that rise."""
     for o in ops:
         said = _RISE_IN.match(o.q.sentence[o.q.end - o.q.sentence_start:]) if o.q.unit == "%" else None
-        if o.q.role != "change" or not said or words_in(phrase, said.group("what")) < 0.5:
+        if o.q.role != "change" or not said or words_in(as_measured(phrase), said.group("what")) < 0.5:
             continue
         what = said.group("what")
         period = _PERIOD_WORD.search(what)
@@ -88,7 +88,7 @@ def _level_of_rise(phrase: str, ops: list[Operand]) -> Operand | None:
         levels = [x for x in ops if x.article_id == o.article_id and x.q.role == "level" and x.q.is_money
                   and not x.q.per and x.q.factor is None and x.q.delta is None and x.q.previous is None
                   and set(measure) <= set(terms(x.q.clause))
-                  and (period is None or x.q.period_unit == _period_unit(period.group(0)))]
+                  and (period is None or _months(x.q) == _MONTHS[_period_unit(period.group(0))])]
         distinct = {(x.q.sentence_start, x.q.clause_start) for x in levels}
         return levels[0] if len(distinct) == 1 else None
     return None
@@ -97,6 +97,14 @@ def _level_of_rise(phrase: str, ops: list[Operand]) -> Operand | None:
 _PERIOD_WORD = re.compile(r"(?i)\b(?:(?:first|second|third|fourth)[- ])?(?:quarter(?:ly)?|half[- ]year(?:ly)?|"
                           r"annual|full[- ]year|yearly)\b")
 _MEASURE_TERMS = frozenset(terms("profit profits revenue revenues sales income earnings loss turnover"))
+
+
+_MONTHS = {"quarter": 3.0, "half": 6.0, "year": 12.0, "month": 1.0, "week": 12 / 52, "day": 12 / 365}
+
+
+def _months(q: Quantity) -> float:
+    """The months a quantity's period covers ("the six months to September": 6), or 0."""
+    return (q.period_count or 1.0) * _MONTHS.get(q.period_unit, 0.0) if q.period_unit else 0.0
 
 
 def _period_unit(word: str) -> str:
@@ -114,8 +122,11 @@ def _before_by_rise_elsewhere(phrase: str, level: Operand, ops: list[Operand], m
         if o.article_id != level.article_id or o.q.unit != "%" or o.q.role != "change":
             continue
         said = _RISE_IN.match(o.q.sentence[o.q.end - o.q.sentence_start:])
-        if said and words_in(phrase, said.group("what")) >= 0.5:
+        if said and words_in(as_measured(phrase), said.group("what")) >= 0.5:
             rises.append(o)
+    named = re.findall(r"\b[A-Z][\w&.-]*", phrase)
+    if len(rises) > 1 and named:  # "Rival Yamato Steel ... a 52% rise in half-year profit": not ours
+        rises = [o for o in rises if all(n in o.q.sentence for n in named)]
     if len(rises) != 1:
         return None
     pct = rises[0]

@@ -156,7 +156,7 @@ _AVERAGE = re.compile(r"(?i)\b(?:average|mean)\b|\bon\s+average\b")
 _BEFORE = re.compile(
     r"(?i)\b(?:a|one|the)\s+(?:year|quarter)\s+(?:ago|earlier|before)\b|\bthe\s+(?:prior|preceding)\s+year\b|\b(?:twelve|12)\s+months"
     r"\s+(?:ago|earlier|before)\b|\bbefore\s+(?:it|they|the|this|that|its|their)\b.*$"
-    r"|\bbefore\s+\w+(?:ing|ed)\b.*$|\bpreviously\b|\boriginally\b|\bprior\b(?!\s+to\b)|\bused\s+to\s+be\b"
+    r"|\bbefore\s+\w+(?:ing|ed)\b.*$|\bbefore\s+(?-i:[A-Z])[\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*)*\s+[a-z]+\b.*$|\bpreviously\b|\boriginally\b|\bprior\b(?!\s+to\b)|\bused\s+to\s+be\b"
     r"|\b(?:the\s+)?previous\s+(?:year|quarter|level|period)\b|\blast\s+year\b|\bin\s+the\s+"
     r"year[- ]earlier\s+(?:period|quarter)\b|\bat\s+first\b")
 _AFTER = re.compile(

@@ -303,6 +303,12 @@ _MEASURES = {"earn": "profit earnings income", "earned": "profit earnings income
              "make": "revenue", "made": "revenue", "makes": "revenue", "charge": "price", "cost": "price"}
 
 
+def as_measured(phrase: str) -> str:
+    """The phrase with a verb for a measure put as its noun: "X earn in the first half" ->
+    "X profit in the first half" (the words a report's "64% jump in half-year profit" says)."""
+    return " ".join(_MEASURES[w.lower()].split()[0] if w.lower() in _MEASURES else w for w in phrase.split())
+
+
 def _measure_words(phrase: str) -> str:
     words = re.findall(r"[a-z]+", phrase.lower())
     return " ".join(dict.fromkeys(_MEASURES[w] for w in words if w in _MEASURES))

@@ -13,7 +13,7 @@ import re
 
 from qa.figures.calc import Calc
 from qa.figures.intent import Intent
-from qa.figures.operand_pool import amounts, is_part, lenient_best, noun_family, period_notes, words_in
+from qa.figures.operand_pool import amounts, is_part, lenient_best, noun_family, part_of, period_notes, words_in
 from qa.figures.operands import Matcher, Operand
 from qa.figures.series import in_year
 from qa.figures.text import label_text
@@ -63,6 +63,10 @@ def per_unit(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     phrase = _without_unit(intent.phrases[0], unit)
     pool = [o for o in amounts(ops, measure="money" if not intent.measure else intent.measure)
             if o.q.is_money and not o.q.per and o.q.role == "level" and o.article_id == count.article_id]
+    named = _MEASURE_NAMED.search(phrase)
+    if named:  # "revenue per passenger": a total its clause calls revenue (or sales), not a fare or a profit
+        said = _SAME_MEASURE.get(named.group(0).lower().rstrip("s"), {named.group(0).lower().rstrip("s")})
+        pool = [o for o in pool if said & {w.rstrip("s") for w in re.findall(r"[a-z]+", o.q.clause.lower())}]
     if intent.currency:
         pool = [o for o in pool if o.q.unit == intent.currency] or pool
     same = [o for o in pool if o.article_id == count.article_id and o.q.sentence_start == count.q.sentence_start]
@@ -89,6 +93,15 @@ def per_unit(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
                 notes=period_notes([total, count]))
 
 
+# The measure a per-unit phrase names, and the words a report says it with.
+_MEASURE_NAMED = re.compile(r"(?i)\b(?:revenues?|sales|turnover|profits?|earnings|income|costs?|spending|losses|loss|"
+                            r"fees?|fares?)\b")
+_SAME_MEASURE = {"revenue": {"revenue", "sale", "turnover"}, "sale": {"revenue", "sale", "turnover"},
+                 "turnover": {"revenue", "sale", "turnover"}, "profit": {"profit", "earning", "income"},
+                 "earning": {"profit", "earning", "income"}, "income": {"profit", "earning", "income"},
+                 "cost": {"cost", "spending", "spend", "bill", "charge"}}
+
+
 def _all_of(phrase: str, counts: list[Operand], m: Matcher) -> Operand | None:
     """ "Each shop" is every shop: in the article the phrase means, the largest count of them that
     is not an earlier level ("1,450" over "another 150 shops", not "down from 1,600")."""
@@ -96,8 +109,14 @@ def _all_of(phrase: str, counts: list[Operand], m: Matcher) -> Operand | None:
     here = [o for o in counts if o.article_id == pick.article_id]
     earlier = {o.q.previous for o in here if o.q.previous is not None}
     earlier |= {o.q.value - o.q.delta for o in here if o.q.delta is not None}
-    now = [o for o in here if o.q.value not in earlier]
-    return max(now, key=lambda o: o.q.value) if now else None
+    added = {o.q.delta for o in here if o.q.delta is not None}
+    now = [o for o in here if o.q.value not in earlier and o.q.value not in added]
+    if len({round(o.q.value, 6) for o in now}) <= 1:
+        return now[0] if now else None
+    # several counts now: the one the phrase means ("Kopernik had 8.45 million subscribers", not
+    # the market's 23.5 million), or the largest when the rest are its parts
+    top = max(now, key=lambda o: o.q.value)
+    return m.best(phrase, now) or (top if all(o is top or part_of(o, top) for o in now) else None)
 
 
 def _without_unit(phrase: str, unit: str) -> str:

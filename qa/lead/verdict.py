@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from index.article import Article
+from index.quantities.extract import extract_quantities
 from qa.lead.kinds import holds
 from qa.lead.reading import POSSESSIVE, Reading
 from qa.names import names_all, question_names
@@ -50,7 +51,6 @@ _SPEECH_ASKED = re.compile(r"(?i)^\s*what\b(?!.*\b(?:articles?|stor(?:y|ies)|pie
                            r"(?:say|tell)\b).*\b(?:did|does|do|has|have|had|will|would)\b.*"
                            r"\b(?:say|tell|warn|argue|claim|add|write|comment)\b")
 _YEAR = re.compile(r"\b(?:1[5-9]\d{2}|20\d{2})\b")
-_DIGIT = re.compile(r"\d")
 @dataclass(frozen=True)
 class Evidence:
     """What a check reads: the question, its reading, the index's vocabulary and articles."""
@@ -140,8 +140,9 @@ def holds_amount(e: Evidence) -> bool:
     chief executive paid?" is not answered by what she said."""
     if _MONEY_ASKED.search(e.question):
         return any(holds("money", e.question, c.sentence.text) for c in e.reading.lead)
-    if _MEASURE_ASKED.search(e.question):  # a report's table may state it without a currency
-        return any(_DIGIT.search(c.sentence.text) for c in e.reading.lead)
+    if _MEASURE_ASKED.search(e.question):  # a sum, or a bare number (a report's table may give no currency)
+        return any((q.is_money or not q.unit) and q.role == "level" and not _YEAR.fullmatch(q.text.strip())
+                   for c in e.reading.lead for q in extract_quantities(c.sentence.text))
     return True
 
 
