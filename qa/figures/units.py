@@ -99,7 +99,7 @@ _MEASURE_NAMED = re.compile(r"(?i)\b(?:revenues?|sales|turnover|profits?|earning
 _SAME_MEASURE = {"revenue": {"revenue", "sale", "turnover"}, "sale": {"revenue", "sale", "turnover"},
                  "turnover": {"revenue", "sale", "turnover"}, "profit": {"profit", "earning", "income"},
                  "earning": {"profit", "earning", "income"}, "income": {"profit", "earning", "income"},
-                 "cost": {"cost", "spending", "spend", "bill", "charge"}}
+                 "cost": {"cost", "spending", "spend", "bill", "charge", "worth", "value", "price"}}
 
 
 def _all_of(phrase: str, counts: list[Operand], m: Matcher) -> Operand | None:
