@@ -213,6 +213,12 @@ def test_an_idle_conversation_reads_the_next_question_alone(two: Engine) -> None
     ([("What was Northbank's net debt in June?", "Net debt fell to £4bn in June."),
       ("What was Northbank's mortgage customers?", "Mortgage customers rose to 2.1 million.")],
      "So by how much did that grow?", "By how much did Northbank's mortgage customers grow?"),
+    # "it" as the doer ("will it spend", "the branches it sold") is the company, not the measure.
+    ([("How much did Northbank make in 2024?", "Northbank made a profit of £2.1bn in 2024.")],
+     "How much will it spend on branches?", "How much will Northbank spend on branches?"),
+    # "How fast is that growing?": "growing" is the verb, "that" the measure asked before.
+    ([("How many customers did Northbank add?", "Northbank added 40,000 customers.")],
+     "How fast is that growing?", "How fast is Northbank's customers growing?"),
     # "How long will that last?": "last" is the verb; "that" the amount asked of someone.
     ([("How much cash does Northbank Air have?", "Northbank Air has £900m in cash.")],
      "How long will that last?", "How long will Northbank Air's cash last?"),

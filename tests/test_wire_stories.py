@@ -206,6 +206,8 @@ def test_everyday_airline_figures(wire: Engine) -> None:
     _figure(wire.ask("What is Halden's offer worth per Fjord Link share in US dollars?"), 12.40 * 109 / 84)
     _figure(wire.ask("How much did Halden earn in the first quarter a year earlier?"), 84e6 / 0.875)
     _figure(wire.ask("How long will Halden's cash last?"), 640 / 4)  # days, the rate's own period
+    _figure(wire.ask("By how much is Halden's dividend being cut?"), 0.15)  # a cut asked: a positive fall
+    _figure(wire.ask("What was Halden's first-quarter profit in the same quarter last year?"), 84e6 / 0.875)
     _figure(wire.ask("At this rate, how many months will Halden's cash last?"), 640 / 4 * 12 / 365)
 
 

@@ -90,8 +90,9 @@ _AMOUNT_QUESTION = re.compile(
 # "How many did it have before?": a count whose noun the last "how many" question gave.
 _UNCOUNTED = re.compile(r"(?i)^(how\s+many)\s+(?=(?:did|does|do|will|would|has|have|had|are|were|is|was)\b)")
 # "So by how much did it grow?": "it" is the measure the conversation is about, not the company.
-_CHANGE_ASKED = re.compile(r"(?i)\b(?:grow|grew|grown|rise|rose|risen|fall|fell|fallen|increase|decrease|decline|"
-                           r"change|drop|climb|jump|shrink|improve|worsen)\b")
+_CHANGE_ASKED = re.compile(r"(?i)\b(?:grow|grew|grown|growing|rise|rose|risen|rising|fall|fell|fallen|falling"
+                           r"|increas(?:e|ing)|decreas(?:e|ing)|declin(?:e|ing)|change|drop|climb|jump|shrink|shrinking"
+                           r"|improve|worsen)\b")
 # The measure a verb asks the amount of: "How much did X make?" asks X's profit.
 _VERB_MEASURES = {"make": "profit", "made": "profit", "earn": "earnings", "earned": "earnings", "lose": "loss",
                   "lost": "loss", "spend": "spending", "spent": "spending", "sell": "sales", "sold": "sales",
@@ -440,8 +441,10 @@ def _references(words: list[str], turns: Sequence[Turn], text: str = "") -> tupl
         elif bare in _THING and not named_before:
             pointing = True
             what = (_measure(turns) if _CHANGE_ASKED.search(" ".join(words)) else None) or _thing(turns)
-            if bare in _POSSESSIVE:  # "its broadband customers": the company's, not its net debt's
-                what = _company(turns) or what
+            after_aux = i > 0 and _bare(out[i - 1]) in _AUX - _COPULA  # "will it spend", not "was it"
+            doer = bare == "it" and (_AGENT_VERB.fullmatch(nxt or "") or after_aux)
+            if bare in _POSSESSIVE or (doer and not _CHANGE_ASKED.search(" ".join(words))):
+                what = _company(turns) or what  # "its customers", "the planes it ordered": the company's
             if what is not None:
                 out[i] = (_possessive(what) if bare in _POSSESSIVE else what) + tail
                 changed = True
@@ -479,6 +482,9 @@ def _pointing(words: Sequence[str], i: int) -> bool:
     return i == 0 or _bare(words[i - 1]) in _AUX | _PREPS | _WH
 
 
+# A verb of which "it" is the doer ("the planes it ordered", "Will it put up fares?"): a company.
+_AGENT_VERB = re.compile(r"(?i)[a-z]+ed|said|says|plans?|wants?|expects?|bought|sold|paid|made|put|cut|will|would|could"
+                         r"|has|had|owns?")
 # Verbs that end a question with no object: "How long will that last?"
 _INTRANSITIVE = _words("last happen work end start matter continue go come run help")
 
@@ -500,8 +506,11 @@ def _demonstrated(words: Sequence[str], i: int) -> int | None:
 
 
 def _ends_with_verb(words: Sequence[str], i: int) -> bool:
-    """In "does that unit contribute", the last word is the verb: an auxiliary comes before."""
-    return any(_bare(w) in _AUX - _COPULA for w in words[:i])
+    """In "does that unit contribute" the last word is the verb: an auxiliary comes before (or
+    a form of "be" before an -ing form: "How fast is that growing?")."""
+    last = _bare(words[-1]) if words else ""
+    return any(_bare(w) in _AUX - _COPULA for w in words[:i]) or (
+        last.endswith("ing") and any(_bare(w) in _COPULA for w in words[:i]))
 
 
 def _as_head(head_words: Sequence[str], turns: Sequence[Turn], what: str | None) -> str | None:

@@ -50,8 +50,9 @@ def value_before(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
         elif len({(o.article_id, o.q.value) for o in counted}) == 1:
             op = counted[0]
         else:
-            level = op or m.best(phrase, [o for o in pool if o.q.role == "level" and o.q.unit != "%"],
-                                 prefer_currency(intent.currency)) or _level_of_rise(phrase, ops)
+            level = (op if op is not None and op.q.role == "level" else None) or m.best(
+                phrase, [o for o in pool if o.q.role == "level" and o.q.unit != "%"],
+                prefer_currency(intent.currency)) or _level_of_rise(phrase, ops)
             return _before_by_rise_elsewhere(phrase, level, ops, m) if level is not None else None
     if m.owned_by_another(phrase, op):
         return None

@@ -167,8 +167,9 @@ _RISE = r"increase|rise|grow|climb|jump|gain|improve|go\s+up|soar|surge|expand|r
 _FALL = r"fall|drop|decline|decrease|shrink|go\s+down|slump|slide|sink|plunge|tumble|contract|worsen|dip|ease|narrow"
 _RISE_NOUN = r"increase|rise|growth|jump|gain|improvement|expansion|climb"
 _FALL_NOUN = r"drop|fall|decline|decrease|reduction|contraction|slump|loss|dip|cut"
-_RISEN = r"grown|risen|increased|climbed|jumped|gained|soared|surged|widened|improved|rose|grew"
-_FALLEN = r"fallen|dropped|decreased|declined|shrunk|slumped|plunged|tumbled|narrowed|worsened|eased|dipped|fell"
+_RISEN = r"grown|risen|increased|climbed|jumped|gained|soared|surged|widened|improved|rose|grew|raised|lifted|boosted"
+_FALLEN = (r"fallen|dropped|decreased|declined|shrunk|slumped|plunged|tumbled|narrowed|worsened|eased|dipped|fell"
+           r"|cut|reduced|lowered|trimmed|slashed")
 _CHANGE_VERB = rf"{_RISEN}|{_FALLEN}|{_RISE}|{_FALL}|changed|change|moved|move|vary|swing"
 _CHANGE_NOUN = rf"{_RISE_NOUN}|{_FALL_NOUN}|change|variation|movement|swing|difference"
 _PCT = r"(?:percentage|percent|per\s+cent|%|percentual)"
@@ -236,7 +237,7 @@ _LEAD = re.compile(
     r"(?i)^(?:(?:how\s+(?:much|many|big|large)|what|which|who|when|is|was|are|were|does|do|"
     r"did|has|have|had|will|would|could|can|by|in|the|of|at|on|a|an|that|this|its|their|"
     r"then|so|and|value|amount|figure|number|level|size)\b[\s,]*)+")
-_TAIL = re.compile(r"(?i)[\s,]*(?:\b(?:is|was|are|were|be|been|then|now|there|represent|"
+_TAIL = re.compile(r"(?i)[\s,]*(?:\b(?:is|was|are|were|be|been|being|then|now|there|represent|"
                    r"make\s+up|account\s+for|amount\s+to|equal|do|does|did)\b[\s,]*)*[?.!\s]*$")
 # Years the question names pick operands by their `when`; the words around them go.
 YEAR = re.compile(r"(?<![\w$€£¥.,])(?:19|20)\d\d(?![\w%]|[.,]\d)")
@@ -722,7 +723,8 @@ _DANGLING = re.compile(r"(?i)(?:\s+\b(?:from|in|for|to|and|between|of|at|on|duri
 
 
 # "over the same period", "in that time": a period pointing back, with no words to match.
-_SAME_PERIOD = re.compile(r"(?i)\s*\b(?:over|in|during|for)\s+(?:the\s+same|that|this|the)\s+(?:period|time)\b")
+_SAME_PERIOD = re.compile(r"(?i)\s*\b(?:over|in|during|for)\s+(?:the\s+same|that|this|the)\s+(?:period|time)\b"
+                          r"|\s*\b(?:over|in|during|for)\s+the\s+same\s+(?:quarter|half|year|months?)\b")
 
 
 def clean(phrase: str) -> str:
