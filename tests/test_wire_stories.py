@@ -221,3 +221,11 @@ def test_what_the_airline_article_does_not_say_is_declined(wire: Engine) -> None
     assert wire.ask("What profit did SkyNord report?").abstained  # due to report: no sum stated
     assert wire.ask("What is Halden's staff attrition rate?").abstained  # no article speaks of attrition
     assert wire.ask("How much did Fjord Link Airways earn last year?").abstained  # its results are not given
+
+
+def test_a_headline_is_never_the_lead(wire: Engine) -> None:
+    """The headline repeats the question's words ("shed staff as fuel bill soars") and answers
+    nothing: the lead is the story's sentence that says what happened."""
+    answer = wire.ask("Is Halden Air to shed staff as its fuel bill soars?")
+    _leads_with(answer, "said it would cut 900 of its 15,000 staff")
+    assert not answer.answer.startswith("Halden Air to shed staff")

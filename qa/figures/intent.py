@@ -779,7 +779,9 @@ def _swap_name(model: str, name: str) -> str:
     found = names(model)
     if not found:
         return f"{name} {model}"
-    pattern = re.compile(r"\b" + r"\b.*?\b".join(map(re.escape, found[:1])) + r"(?:'s|’s)?")
+    # the whole first name, linking words and all: "Comercial del Valle's", "Bank of America's"
+    pattern = re.compile(rf"\b{re.escape(found[0])}(?:\s+(?:(?:de|del|la|le|of|the|and|von|van|der|du)\s+)*"
+                         r"[A-Z][\w.&-]*)*(?:'s|’s)?")
     possessive = name if re.search(r"(?:'s|’s)$", name) else f"{name}'s"
     replacement = possessive if re.search(r"(?:'s|’s)", model) else name
     return pattern.sub(lambda _m: replacement, model, count=1)

@@ -50,6 +50,7 @@ _OWNER_PENALTY = 0.2
 _PER_PENALTY = 0.15  # an amount not priced per share, for a phrase asking a price per share
 _PER_SHARE = re.compile(r"(?i)\bshare\s+price|\bprice\s+(?:per|a|of\s+(?:a|each|one))\s+share"
                         r"|\b(?:per|a|each)\s+share\b")
+_MARKET_SHARE = re.compile(r"(?i)\bmarket\s+share\b|\bshare\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,2}market\b")
 _STOP = frozenset(
     """the and for with that this from into over than what which does did
 has have had was were are is its their his her our how much many more less about per new
@@ -120,6 +121,7 @@ class Matcher:
         simple = not _NOT_A_NOUN_PHRASE.search(phrase)  # then its last word names the measure
         dense = self._dense(phrase, pool)
         per_share = bool(_PER_SHARE.search(phrase))
+        a_share = not per_share and bool(_MARKET_SHARE.search(phrase))
         out = []
         for op, d in zip(pool, dense, strict=True):
             score = _lexical(words, op.q, self._local.get(id(op), ""), simple)
@@ -133,6 +135,8 @@ class Matcher:
                 score += _NAME_BONUS  # two companies compared: naming ours tells them apart
             if per_share and op.q.is_money and op.q.per != "share":
                 score -= _PER_PENALTY  # "Horak's share price" is not "€140m of Horak's debt"
+            elif a_share and op.q.unit != "%":
+                score -= _PER_PENALTY  # "Sierra's market share" is a percentage, not its share price
             out.append(float(score))
         return out
 

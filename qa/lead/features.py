@@ -71,7 +71,10 @@ class CandidateReader:
         for rank, hit in enumerate(hits[:passages]):
             c = hit.chunk
             sents = self.sentences.in_span(c.article_id, c.start, c.end)
+            title = self.sentences.articles[c.article_id].title.strip()
             for s in sents:
+                if s.start == 0 and s.text.strip() == title:
+                    continue  # a headline names the story's topic; it answers nothing on its own
                 if (s.article_id, s.start) not in seen:
                     seen[(s.article_id, s.start)] = None  # type: ignore[assignment]
                     rows.append((s, hit, rank, sents))

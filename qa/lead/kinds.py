@@ -41,6 +41,7 @@ _MONEY = re.compile(r"[$€£¥₹]|\b(?:USD|EUR|GBP|CNY|RMB|JPY|HKD)\b|(?i:\b(?
 _PERCENT = re.compile(r"(?i)%|\bper\s*cent\b|\bpercent(?:age)?\b|\b(?:half|third|quarter|doubled|tripled"
                       r"|halved)\b")
 _REASON = re.compile(r"(?i)\b(?:because|as\s+a\s+result|due\s+to|owing\s+to|thanks\s+to|since|after|amid"
+                     r"|(?:hurt|hit|squeezed|boosted|helped|lifted|dragged\s+down)\s+by|blamed|citing|on\s+the\s+back\s+of"
                      r"|so\s+that|in\s+order\s+to|caused|led\s+to|driven\s+by|weighed\s+down|reflect(?:s|ed|ing)?"
                      r"|result(?:s|ed)?|reason|since|spending|costs?)\b")
 _STATEMENT = re.compile(r"[\"“”]|(?i:\b(?:said|says|told|added|noted|wrote|argued|warned|pointed\s+out"
