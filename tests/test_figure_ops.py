@@ -360,3 +360,17 @@ def test_the_grammar_reads_each_operation(question: str, kind: str) -> None:
 ])
 def test_questions_that_ask_for_no_arithmetic(question: str) -> None:
     assert parse_intent(question) is None
+
+
+SUPERMARKETS = (
+    "Mercado Norte, Mexico's third-largest supermarket chain, has about 14% of the Mexican "
+    "supermarket market. The leader, Casa del Valle, has 41% and has been cutting prices. "
+    "Shares in Mercado Norte rose 4.6% to 28.15 pesos."
+)
+
+
+def test_a_ratio_of_market_shares_names_both_companies_whole(embed: Embed) -> None:
+    """ "Casa del Valle's market share than Mercado Norte's": the second phrase is the first with
+    the whole other name in it, and a market share is a percentage, not the share price."""
+    fig = only("How many times larger is Casa del Valle's market share than Mercado Norte's?", SUPERMARKETS, embed)
+    assert fig.value == approx(41 / 14)

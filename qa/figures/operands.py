@@ -50,6 +50,7 @@ _OWNER_PENALTY = 0.2
 _PER_PENALTY = 0.15  # an amount not priced per share, for a phrase asking a price per share
 _PER_SHARE = re.compile(r"(?i)\bshare\s+price|\bprice\s+(?:per|a|of\s+(?:a|each|one))\s+share"
                         r"|\b(?:per|a|each)\s+share\b")
+_SHARE_PENALTY = 0.4  # a change or an amount, for a phrase asking a market share
 _MARKET_SHARE = re.compile(r"(?i)\bmarket\s+share\b|\bshare\s+of\s+(?:the\s+)?(?:[\w-]+\s+){0,2}market\b")
 _STOP = frozenset(
     """the and for with that this from into over than what which does did
@@ -135,8 +136,8 @@ class Matcher:
                 score += _NAME_BONUS  # two companies compared: naming ours tells them apart
             if per_share and op.q.is_money and op.q.per != "share":
                 score -= _PER_PENALTY  # "Horak's share price" is not "€140m of Horak's debt"
-            elif a_share and op.q.unit != "%":
-                score -= _PER_PENALTY  # "Sierra's market share" is a percentage, not its share price
+            elif a_share and (op.q.unit != "%" or op.q.role == "change"):
+                score -= _SHARE_PENALTY  # "Sierra's market share" is a percentage held, not its share price
             out.append(float(score))
         return out
 
