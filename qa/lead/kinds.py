@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from index.quantities.extract import extract_quantities
 from qa.retrieval.answer_type import counted_noun, holds_kind, states_time, wants_time
 from qa.retrieval.lexical import terms
 
@@ -144,3 +145,37 @@ def holds(kind: Kind, question: str, text: str) -> bool:
     if kind == "definition":
         return bool(_DEFINES.search(text))
     return True
+
+
+# A measure asked by name: "What profit did TeleNorden report?", "What was Austral's net
+# profit last year?": answered by a sum, not by "a 52% rise in half-year profit".
+_MEASURES = (r"(?:profits?|revenues?|sales|loss(?:es)?|income|earnings|turnover|dividends?|fines?|prices?|budget"
+             r"|debts?)")
+_MEASURE_ASKED = re.compile(rf"(?i)^\s*what\s+(?:(?:[\w-]+\s+){{0,2}}{_MEASURES}\s+(?:did|does|do|has|have|had|will"
+                            rf"|would)\b|(?:was|is|were|are)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*)*"
+                            rf"['’]s?\s+)?(?:[\w-]+\s+){{0,2}}?{_MEASURES}(?:\s+(?:in|for|last|this|of)\b.*)?\s*\??\s*$)")
+_YEAR = re.compile(r"(?:1[5-9]|20)\d\d")
+
+
+def asks_measure(question: str) -> bool:
+    return bool(_MEASURE_ASKED.search(question))
+
+
+def holds_sum(text: str) -> bool:
+    """A sum of money, or a bare number (a report's table may give no currency); not a
+    percentage, a count of things or a year."""
+    return any((q.is_money or not q.unit) and q.role == "level" and not _YEAR.fullmatch(q.text.strip())
+               for q in extract_quantities(text))
+
+
+def asked_measure(question: str) -> str | None:
+    """The measure a question asks by name ("profit" of "What was Sorak's first-quarter profit?")."""
+    if not _MEASURE_ASKED.search(question):
+        return None
+    found = re.findall(rf"(?i)\b{_MEASURES}\b", question)
+    return found[-1] if found else None
+
+
+def holds_money(text: str) -> bool:
+    """A sum of money stated in `text`."""
+    return any(q.is_money and q.role == "level" for q in extract_quantities(text))

@@ -17,8 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from index.article import Article
-from index.quantities.extract import extract_quantities
-from qa.lead.kinds import holds
+from qa.lead.kinds import asks_measure, holds, holds_sum
 from qa.lead.reading import POSSESSIVE, Reading
 from qa.names import names_all, question_names
 from qa.retrieval.answer_type import counted_noun, states_time, wants_time
@@ -126,23 +125,13 @@ _MONEY_WORDS = (r"(?:paid|pay|pays|salary|salaries|earn(?:s|ed)?|cost(?:s)?|spen
 _MONEY_ASKED = re.compile(rf"(?i)^\s*(?:how\s+much\s+(?:money\b|(?:did|does|do|will|would|has|have|had|is|was|were"
                           rf"|are)\b.*\b{_MONEY_WORDS}\b)|what\s+(?:is|was|are|were|does|did)\b.*\b(?:paid|worth"
                           rf"|cost|salary|salaries|pay|bonus(?:es)?|compensation|remuneration|pay\s+packet|fees?)\s*\??$)")
-# A measure asked by name: "What profit did TeleNorden report?", "What was Austral's net
-# profit last year?": a lead without a sum does not answer it.
-_MEASURES = (r"(?:profits?|revenues?|sales|loss(?:es)?|income|earnings|turnover|dividends?|fines?|prices?|budget"
-             r"|debts?)")
-_MEASURE_ASKED = re.compile(rf"(?i)^\s*what\s+(?:(?:[\w-]+\s+){{0,2}}{_MEASURES}\s+(?:did|does|do|has|have|had|will"
-                            rf"|would)\b|(?:was|is|were|are)\s+(?:the\s+)?(?:(?-i:[A-Z])[\w&.-]*(?:\s+(?-i:[A-Z])[\w&.-]*)*"
-                            rf"['’]s?\s+)?(?:[\w-]+\s+){{0,2}}?{_MEASURES}(?:\s+(?:in|for|last|this|of)\b.*)?\s*\??\s*$)")
-
-
 def holds_amount(e: Evidence) -> bool:
     """A question asking for a sum of money needs a lead that states one: "What is the
     chief executive paid?" is not answered by what she said."""
     if _MONEY_ASKED.search(e.question):
         return any(holds("money", e.question, c.sentence.text) for c in e.reading.lead)
-    if _MEASURE_ASKED.search(e.question):  # a sum, or a bare number (a report's table may give no currency)
-        return any((q.is_money or not q.unit) and q.role == "level" and not _YEAR.fullmatch(q.text.strip())
-                   for c in e.reading.lead for q in extract_quantities(c.sentence.text))
+    if asks_measure(e.question):
+        return any(holds_sum(c.sentence.text) for c in e.reading.lead)
     return True
 
 
