@@ -167,15 +167,3 @@ def holds_sum(text: str) -> bool:
     return any((q.is_money or not q.unit) and q.role == "level" and not _YEAR.fullmatch(q.text.strip())
                for q in extract_quantities(text))
 
-
-def asked_measure(question: str) -> str | None:
-    """The measure a question asks by name ("profit" of "What was Sorak's first-quarter profit?")."""
-    if not _MEASURE_ASKED.search(question):
-        return None
-    found = re.findall(rf"(?i)\b{_MEASURES}\b", question)
-    return found[-1] if found else None
-
-
-def holds_money(text: str) -> bool:
-    """A sum of money stated in `text`."""
-    return any(q.is_money and q.role == "level" for q in extract_quantities(text))

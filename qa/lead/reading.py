@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from qa.lead.features import FEATURES, Candidate, CandidateReader
-from qa.lead.kinds import asked_kind, asked_measure, holds_money
+from qa.lead.kinds import asked_kind
 from qa.lead.model import Logistic, load_model
 from qa.names import names_all, question_names
 from qa.retrieval.lexical import coverage_terms, terms
@@ -191,45 +191,19 @@ def _subject_first(question: str, cands: list[Candidate], probs: np.ndarray, ord
     return order
 
 
-# Periods a sentence may report, so that a quarter's sum is not taken for a year's.
-_PERIOD_WORDS = {
-    "quarter": re.compile(r"(?i)\bquarter(?:ly)?\b|\b(?:three|3)\s+months\b"),
-    "half": re.compile(r"(?i)\bhalf[- ]year\b|\b(?:first|second)\s+half\b|\b(?:six|6)\s+months\b"),
-    "year": re.compile(r"(?i)\bfull[- ]year\b|\bannual\b|\bfor\s+the\s+year\b"),
-}
-
-
 def _reason_instead(question: str, cands: list[Candidate], probs: np.ndarray,
                     order: np.ndarray) -> Candidate | None:
     """For a "Why ...?" question whose best sentence gives no reason (it restates what
     happened), the most likely sentence that does, if it is nearly as likely: it joins
     the lead when it is the next or previous sentence, else leads alone. The scorer,
     fitted where "why" questions are rare, under-rates the reason."""
-    kind = asked_kind(question)
-    if kind in _RESELECTED:
-        def held(c: Candidate) -> bool:
-            return c.kind_held
-    elif (measure := asked_measure(question)) is not None:
-        # "What was Sorak's first-quarter profit?" over "a 14.5% fall in first-quarter profit": the
-        # most likely sentence naming the measure with a sum ("Net profit ... fell to 412bn won")
-        wanted = set(terms(measure))
-        periods = {p for p, said in _PERIOD_WORDS.items() if said.search(question)}
-        naming = [i for i in order if wanted & set(terms(cands[int(i)].sentence.text))
-                  and holds_money(cands[int(i)].sentence.text)
-                  and not any(said.search(cands[int(i)].sentence.text) for p, said in _PERIOD_WORDS.items()
-                              if periods and p not in periods)]
-        if not naming or naming[0] == order[0] or holds_money(cands[int(order[0])].sentence.text):
-            return None
-        return cands[int(naming[0])]
-    else:
-        return None
-    if held(cands[int(order[0])]):
+    if asked_kind(question) not in _RESELECTED or cands[int(order[0])].kind_held:
         return None
     best = float(probs[order[0]])
     for i in order[1:]:
         if float(probs[i]) < REASON_RATIO * best:
             return None
-        if held(cands[int(i)]):
+        if cands[int(i)].kind_held:
             return cands[int(i)]
     return None
 
