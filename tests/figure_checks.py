@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import numpy as np
 import pytest
@@ -34,14 +34,19 @@ def only(question: str, text: str, embed: Embed, *others: str) -> Figure:
     assert len(figs) == 1, (question, [describe_figure(f) for f in figs])
     fig = figs[0]
     assert math.isfinite(fig.value) and fig.kind
-    corpus = _texts(text, others)
+    traceable(fig, _texts(text, others))
+    return fig
+
+
+def traceable(fig: Figure, texts: Mapping[str, str]) -> None:
+    """Each quoted input is its article's text at its offsets, and every number a reader sees
+    in the figure's line is in its formula or a quoted input."""
     for i in fig.inputs:
-        assert corpus[i.article_id][i.start:i.end] == i.quote
+        assert texts[i.article_id][i.start:i.end] == i.quote
     line = describe_figure(fig)
     sources = fig.formula + " " + " ".join(i.quote for i in fig.inputs)
     for number in re.findall(r"\d[\d,]*(?:\.\d+)?", line):
         assert number in sources, (number, line)
-    return fig
 
 
 def stated(text: str, words: str) -> float:

@@ -102,12 +102,10 @@ _HOW_MANY = re.compile(r"(?i)^how\s+many\s+(?P<noun>(?:[\w’'-]+\s+){0,2}?[\w�
 _HOW_MUCH = re.compile(r"(?i)^how\s+much\s+(?:did|does|do|will|has|have|had)\s+(?P<who>.+?)\s+(?P<verb>[a-z]+)\b")
 _WHAT_MEASURE = re.compile(rf"(?i)^what\s+(?P<noun>(?:[\w’'-]+\s+){{0,2}}(?:{_MEASURES}))\s+(?:did|does|do|will|"
                            r"has|have|had)\s+(?P<who>.+?)\s+[a-z]+\b")
-# "What production target has Petrosul set?": a noun asked of someone.
-_WHAT_NOUN = re.compile(r"(?i)^what\s+(?P<noun>(?:[\w’'-]+\s+){0,2}[\w’'-]+)\s+(?:did|does|do|will|has|have|had)\s+"
-                        r"(?P<who>(?-i:[A-Z])[\w’'.&-]*(?:\s+(?-i:[A-Z])[\w’'.&-]*)*)\s+[a-z]+$")
-# "How much cash does Atlantic Pacific have?": an amount of a thing someone has.
-_HOW_MUCH_NOUN = re.compile(r"(?i)^how\s+much\s+(?P<noun>(?:[\w’'-]+\s+){0,2}[\w’'-]+)\s+(?:did|does|do|will|has|have|"
-                            r"had)\s+(?P<who>(?-i:[A-Z])[\w’'.&-]*(?:\s+(?-i:[A-Z])[\w’'.&-]*)*)\s+[a-z]+$")
+# "What production target has Petrosul set?", "How much cash does Atlantic Pacific have?": a
+# noun asked of someone.
+_ASKED_NOUN = re.compile(r"(?i)^(?:what|how\s+much)\s+(?P<noun>(?:[\w’'-]+\s+){0,2}[\w’'-]+)\s+(?:did|does|do|will"
+                         r"|has|have|had)\s+(?P<who>(?-i:[A-Z])[\w’'.&-]*(?:\s+(?-i:[A-Z])[\w’'.&-]*)*)\s+[a-z]+$")
 # "What was Telvanta's net debt at the end of December?": a measure of someone's, asked outright.
 _WHAT_OWNED = re.compile(r"(?i)^what\s+(?:was|is|were|are)\s+(?P<np>(?-i:[A-Z])[\w.&-]*(?:\s+(?-i:[A-Z])[\w.&-]*)*"
                          r"['’]s?(?:\s+[\w-]+){1,3}?)(?:\s+(?:at|in|on|for|during|by|over|last|this|a|an)\b.*)?$")
@@ -379,7 +377,7 @@ def _thing(turns: Sequence[Turn]) -> str | None:
     last subject that is not a person."""
     for t in reversed(turns):
         body = _CONNECTOR.sub("", _split_end(t.resolved)[0])
-        asked = _WHAT_NOUN.match(body) or _HOW_MUCH_NOUN.match(body)
+        asked = _ASKED_NOUN.match(body)
         if asked and len(asked.group("who").split()) <= 4:  # a person's too: "Jiang Fan's salary"
             return f"{_possessive(asked.group('who'))} {asked.group('noun')}"
         found = topic(t.resolved)

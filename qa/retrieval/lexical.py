@@ -45,7 +45,7 @@ def coverage_terms(text: str) -> list[str]:
     """The terms coverage weighs: `terms` without function and answer-framing words,
     unless nothing else is left ("What is the name?")."""
     words = _content_words(text)
-    framed = set(words) - set(_content_words(_HOW_WHAT.sub("how", text)))
+    framed = set(words) - set(_content_words(_HOW_WHAT.sub("how", text))) if _HOW_WHAT.search(text) else set()
     kept = [w for w in words if w not in _COVERAGE_STOP and w not in framed]
     return _stemmer().stemWords(kept or words) if words else []
 
