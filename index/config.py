@@ -26,7 +26,7 @@ def check_milvus_uri(v: str) -> str:
 
 # How articles are read into terms (BM25) and quantities: raised when either changes, so an
 # index built by older code is rebuilt rather than served with stale terms or numbers.
-READING = 3
+READING = 4
 
 
 class ChunkConfig(BaseModel):

@@ -29,6 +29,7 @@ BREWER = (WIRE / "marsden-pubs.txt").read_text(encoding="utf-8")
 TELECOM = (WIRE / "kestrel-vltava.txt").read_text(encoding="utf-8")
 FOODS = (WIRE / "oakridge-foods.txt").read_text(encoding="utf-8")
 AIRLINE = (WIRE / "halden-air.txt").read_text(encoding="utf-8")
+FREIGHT = (WIRE / "brannock-freight.txt").read_text(encoding="utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +66,8 @@ def _figure(answer: Answer, value: float) -> None:
     assert answer.figures, answer.answer
     f = answer.figures[0]
     assert math.isclose(f.value, value, rel_tol=0.01), (f.value, f.formula)
-    texts = {"marsden-pubs": BREWER, "kestrel-vltava": TELECOM, "oakridge-foods": FOODS, "halden-air": AIRLINE}
+    texts = {"marsden-pubs": BREWER, "kestrel-vltava": TELECOM, "oakridge-foods": FOODS, "halden-air": AIRLINE,
+             "brannock-freight": FREIGHT}
     assert f.inputs and all(i.quote in texts[i.article_id] for i in f.inputs)
 
 
@@ -230,3 +232,26 @@ def test_a_headline_is_never_the_lead(wire: Engine) -> None:
     _leads_with(answer, "said it would cut 900 of its 15,000 staff")
     assert not answer.answer.startswith("Halden Air to shed staff")
 
+
+
+def test_freight_levels_linked_to_what_they_were() -> None:
+    """An earlier level said past the first number's own words ("by the end of September, up
+    from"), named ("down from its earlier estimate of"), bare ("to about 300,000"), and a
+    market value after the sum wiped off it."""
+    assert _q(FREIGHT, "61,200").previous == 48_500 and _q(FREIGHT, "48,500").unit == "containers"
+    assert _q(FREIGHT, "£2.1bn").previous == 2.4e9
+    pallets = _q(FREIGHT, "300,000")
+    assert pallets.previous == 420_000 and pallets.unit == "pallets"
+    worth = _q(FREIGHT, "£5.2bn")
+    assert worth.delta == -640e6 and _q(FREIGHT, "£640m").role == "change"
+    assert _q(FREIGHT, "£96.40").previous == 92.10
+    assert _q(FREIGHT, "£120m").previous is None  # a forecast beside no earlier figure
+
+
+def test_everyday_freight_figures(wire: Engine) -> None:
+    _figure(wire.ask("By what percentage is Brannock raising its basic day rate?"), (96.40 / 92.10 - 1) * 100)
+    _figure(wire.ask("What was Brannock's pre-tax profit a year earlier?"), 145e6 / 0.62)  # not the forecast
+    _figure(wire.ask("How much did Brannock's container volumes grow?"), (61_200 / 48_500 - 1) * 100)
+    _figure(wire.ask("By what percentage will Brannock's storage capacity fall?"), (1 - 300 / 420) * 100)
+    _figure(wire.ask("By what percentage did Brannock lower its revenue outlook?"), (1 - 2.1 / 2.4) * 100)
+    _figure(wire.ask("What was Brannock worth before its shares slid?"), 5.2e9 + 640e6)

@@ -13,6 +13,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from index.quantities.patterns import (
+    COMMA_FROM,
     EQUIV_AFTER,
     EQUIV_BETWEEN,
     FILLER_APPROX,
@@ -34,6 +35,14 @@ _LEVEL_TO = re.compile(
     rf"(?:fall|drop|rise|grow|increase|decrease|decline|climb|shrink|jump|be\s+cut|be\s+reduced|be\s+raised)\s+"
     rf"to\s+{FILLER_APPROX}")
 _LINK_PP_TEXT = r"(?:\s+(?:in|for|during|over|at|on)\b[^.;\d,()]{0,40})?"
+# "wiping about $142bn off its stock market value and leaving the company worth about $605bn"
+_WIPE_VERB = re.compile(r"(?i)\b(?P<verb>wiping|wiped|knocking|knocked|shaving|shaved|erasing|erased|adding|added)"
+                        r"\s+(?:about\s+|around\s+|roughly\s+|nearly\s+|almost\s+|more\s+than\s+|some\s+)?(?=$|[$€£¥\d])")
+_WIPED_LEAVING = re.compile(rf"(?i)\s+(?:off|from|to|onto)\s+(?:its|the|their|[A-Z][\w&.'’-]*['’]s?)\s+"
+                            rf"(?:[\w'’-]+\s+){{0,3}}?"
+                            rf"(?:value|valuation|worth|capitali[sz]ation)\s*,?\s+(?:and\s+)?(?:leaving|valuing|taking|"
+                            rf"giving|putting)\s+(?:it|them|the\s+[\w-]+|its\s+[\w-]+|[A-Z][\w&.'’-]*)?\s*(?:[\w-]+\s+)?"
+                            rf"(?:worth|at|to|a\s+(?:market\s+)?(?:value|valuation)\s+of)\s+{FILLER_APPROX}")
 _REPEAT = re.compile(r"\(\s*[-−]?[\d.,]+\s*(?:%|per\s*cent|percent)?\s*\)")
 _YEAR_WORD = re.compile(r"\b(?:19|20)\d\d\b")
 # "rose £88m, or 31%", "decreased by $932 million (13.4%)": one change said two ways.
@@ -87,7 +96,8 @@ def link(text: str, qs: list[Quantity]) -> list[Quantity]:
             if p.sentence_start != q.sentence_start:
                 break
             out[i] = _link_pair(text, p, q, before=True) or out[i]
-            if out[i] is not q and p.role == "level" and out[i].delta is not None and not p.is_money \
+            if out[i] is not q and p.role == "level" and out[i].delta is not None \
+                    and (not p.is_money or _WIPE_VERB.match(out[i].change_text + " ")) \
                     and out[i].unit == p.unit and abs(out[i].delta) == p.value:
                 # the count added ("220 new shops") is the change, not a level of its own
                 out[j] = replace(p, role="change", direction=1 if out[i].delta > 0 else -1)
@@ -109,10 +119,16 @@ def _link_pair(text: str, p: Quantity, q: Quantity, before: bool) -> Quantity | 
     """q is a level; p a change or earlier level stated next to it."""
     if before:
         between = _between(text, p.end, q.start)
-        if (p.role == "level" and p.unit == q.unit
+        if (p.role == "level" and (p.unit == q.unit or _bare_count(q, p))
                 and FROM_TO.search(text, p.clause_start, p.start)
-                and re.fullmatch(rf"(?i)\s+to\s+{FILLER_APPROX}", between)):
-            return replace(q, previous=p.value, change_text=q.change_text or text[p.start:q.end])
+                and re.fullmatch(rf"(?i)(?:\s+(?:a|an|per)\s+[a-z]+)?\s+to\s+{FILLER_APPROX}", between)):
+            # "from 310,000 cars a year to about 190,000": the bare number counts cars too
+            return replace(q, previous=p.value, unit=q.unit or p.unit,
+                           change_text=q.change_text or text[p.start:q.end])
+        wipe = _WIPE_VERB.search(text, max(p.sentence_start, p.start - 40), p.start) if p.is_money else None
+        if p.role == "level" and wipe and p.unit == q.unit and _WIPED_LEAVING.fullmatch(between):
+            sign = 1 if wipe.group("verb").lower().startswith("add") else -1
+            return replace(q, delta=sign * p.value, change_text=text[wipe.start():q.end])
         total = _TOTAL_TO.fullmatch(between)
         if p.role == "level" and p.unit and not p.is_money and q.unit in ("", p.unit) and total:
             # "opened 220 new shops last year, bringing its total to 1,450": 220 more than before
@@ -129,7 +145,7 @@ def _link_pair(text: str, p: Quantity, q: Quantity, before: bool) -> Quantity | 
             # "paying 1,450 koruna a share, a 19% premium": the price before was 1,450 / 1.19
             return replace(q, factor=1 + p.value / 100, change_text=text[p.start:p.end] + " premium",
                            change_approx=p.approx)
-        if p.role == "level" and p.unit == q.unit and LINK_FROM.match(between):
+        if p.role == "level" and (p.unit == q.unit or _bare_count(p, q)) and LINK_FROM.match(between):
             return replace(q, previous=p.value, change_text=q.change_text or text[q.start:p.end])
         if p.role != "change" or not LINK_UPDOWN.match(between):
             return None
@@ -149,8 +165,14 @@ _OF_WHOLE = re.compile(r"(?i)^\s+of\s+(?:(?:all\s+)?(?:its|the|their|his|her|our
 _OF_THE_NOUN = re.compile(r"(?i)\s+of\s+(?:all\s+)?(?:its|the|their|his|her|our)\s+"
                           r"(?P<noun>[a-z][a-z-]*[a-z]s|staff|people|aircraft|personnel|crew)\b(?!['’])")
 _OF_LEAD = re.compile(r"(?i)\bof\s+(?:all\s+)?(?:its|the|their|his|her|our)?\s*$")
-_COUNT_FROM = re.compile(rf"(?i)^{_LINK_PP_TEXT}\s*,?\s*\(?\s*(?:(?:(?:was|were|is|are)\s+)?"
-                         r"(?:up|down|rising|falling)\s+from|compared\s+(?:with|to)|against|versus|from)\s+(?:about\s+|around\s+|some\s+)?$")
+_COUNT_FROM = re.compile(rf"(?i)^(?:{_LINK_PP_TEXT}\s*,?\s*\(?\s*(?:(?:(?:was|were|is|are)\s+)?"
+                         r"(?:up|down|rising|falling)\s+from|compared\s+(?:with|to)|against|versus|from)"
+                         rf"|{COMMA_FROM},\s*(?:up|down|rising|falling)\s+from)\s+(?:about\s+|around\s+|some\s+)?$")
+
+
+def _bare_count(p: Quantity, q: Quantity) -> bool:
+    """p is a bare number where q counts something: "187,400 ballots ..., up from 121,000"."""
+    return not p.unit and bool(q.unit) and q.unit != "%" and not q.is_money
 
 
 def _is_count(q: Quantity) -> bool:

@@ -199,9 +199,16 @@ LINK_UPDOWN = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:up|down|higher|lo
                           r"(?:increase|rise|gain|jump|drop|fall|decline|decrease)\s+of\s+)$")
 # "compared with a loss of $640m": the measure named again before the earlier level.
 _MEASURE_OF = r"(?:loss|profit|deficit|surplus|figure|total|level|gain|income|revenue|sales|turnover)\s+of"
-LINK_FROM = re.compile(rf"(?i)^{_LINK_PP}\s*,?\s*\(?\s*(?:(?:(?:was|were|is|are)\s+)?(?:up|down|rising|falling|"
-                        rf"climbing|dropping)\s+from|compared\s+(?:with|to)(?:\s+(?:an?|the)\s+(?:[a-z-]+\s+){{0,2}}?{_MEASURE_OF})?"
-                        rf"|against|versus|from)\s+{FILLER_APPROX}$")
+# "from its previous forecast of $21bn": the earlier figure named before its number.
+_NAMED_EARLIER = (rf"(?:\s+(?:an?|the|its|their)\s+(?:[a-z-]+\s+){{0,2}}?(?:{_MEASURE_OF}|forecast\s+of|"
+                  r"estimate\s+of|guidance\s+of|target\s+of|projection\s+of))?")
+# "had burned 48,300 acres by Wednesday morning, up from 31,000": any short words before the
+# comma that says "up from" (the first number's own clause goes on).
+COMMA_FROM = r"[^.;\d()]{0,60}?"
+_UP_FROM = (rf"(?:(?:(?:was|were|is|are)\s+)?(?:up|down|rising|falling|climbing|dropping)\s+from{_NAMED_EARLIER}"
+            rf"|compared\s+(?:with|to)(?:\s+(?:an?|the)\s+(?:[a-z-]+\s+){{0,2}}?{_MEASURE_OF})?)")
+LINK_FROM = re.compile(rf"(?i)^(?:{_LINK_PP}\s*,?\s*\(?\s*(?:{_UP_FROM}|against|versus|from)"
+                       rf"|{COMMA_FROM}\s*,\s*\(?\s*{_UP_FROM})\s+{FILLER_APPROX}$")
 CHANGE_CUES = re.compile(
     rf"(?i)\b(?:{_UP}|{DOWN}|doubled|tripled|trebled|quadrupled|halved|\w+-?fold|"
     r"increased|decreased|climbed|declined)\b")

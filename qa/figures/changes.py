@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 
 from index.quantities.quantity import Quantity
 from qa.figures.calc import Calc
@@ -24,7 +25,7 @@ from qa.figures.operand_pool import (
     prefer_currency,
     words_in,
 )
-from qa.figures.operands import Matcher, Operand, as_measured
+from qa.figures.operands import Matcher, Operand, as_measured, phrase_names
 from qa.figures.series import by_years, in_year
 from qa.figures.text import amount, exact, label_text, plain
 from qa.retrieval.lexical import terms
@@ -45,10 +46,13 @@ def value_before(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
         # the one changed count of the kind the phrase names
         counted = [o for o in pool if _changed(o) and o.q.unit not in ("", "%") and not o.q.is_money
                    and names_family(phrase, o.q.unit)]
+        whole = said_with_change(phrase, [o for o in pool if _changed(o)], m)
         if len(close) == 1:
             op = close[0]
         elif len({(o.article_id, o.q.value) for o in counted}) == 1:
             op = counted[0]
+        elif whole is not None:
+            op = whole
         else:
             level = (op if op is not None and op.q.role == "level" else None) or m.best(
                 phrase, [o for o in pool if o.q.role == "level" and o.q.unit != "%"],
@@ -60,6 +64,21 @@ def value_before(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
 
 
 _CLOSE = 0.1  # how much less close a number stating a change may match than the closest
+
+
+def said_with_change(phrase: str, changed: list[Operand], m: Matcher) -> Operand | None:
+    """The one number stated with its change whose sentence says every word of the phrase:
+    "operating profit fell 64% to 210 billion yen" when a forecast of operating profit
+    matched the words closer but states no change to undo."""
+    names = phrase_names(phrase)
+    whole = [o for o in changed if (words_in(phrase, o.q.sentence) >= 1.0 or _counts_named(phrase, o.q))
+             and (not names or m.about(names, o))]  # Tencent's is not Alibaba's
+    return whole[0] if len({(o.article_id, o.q.sentence_start, o.q.value) for o in whole}) == 1 else None
+
+
+def _counts_named(phrase: str, q: Quantity) -> bool:
+    """The phrase names what the number counts ("container volumes" of "61,200 containers")."""
+    return bool(q.unit) and q.unit != "%" and not q.is_money and names_family(phrase, q.unit)
 
 
 def _changed(op: Operand) -> bool:
@@ -222,7 +241,17 @@ def undo_factor(q: Quantity) -> str:
 
 
 def change_size(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
-    """The size of a change: between two stated years, or from a level and how it got there."""
+    """The size of a change: between two stated years, or from a level and how it got there.
+    "How much did deliveries grow?" of a count, not money, is answered in per cent."""
+    calc = _change_size(intent, ops, m)
+    if calc is None and intent.measure == "money" and not intent.currency:
+        calc = _change_size(replace(intent, measure="", percent=True), ops, m)
+        if calc is not None and any(op.q.is_money or not op.q.unit for op, _ in calc.inputs):
+            return None
+    return calc
+
+
+def _change_size(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
     pool = amounts(ops, percent=True, measure=intent.measure)
     pool = [o for o in pool if not (o.q.unit == "%" and o.q.role == "change")]
     if len(intent.years) >= 2:
@@ -233,6 +262,11 @@ def change_size(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
                or o.q.delta is not None]
     op = op or m.best(intent.phrases[0], pool, prefer_currency(intent.currency)) or m.best(
         intent.phrases[0], changed, prefer_currency(intent.currency))
+    if op is not None and op not in changed:  # the earlier level of a change stands for it
+        op = next((o for o in changed if o.article_id == op.article_id and o.q.previous == op.q.value
+                   and o.q.sentence_start == op.q.sentence_start), op)
+    if op not in changed and not intent.years:
+        op = said_with_change(intent.phrases[0], changed, m) or op  # the closest states no change
     if op is None:
         return None
     if op.q.role == "change":

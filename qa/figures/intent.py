@@ -176,8 +176,11 @@ _PCT = r"(?:percentage|percent|per\s+cent|%|percentual)"
 # Verbs of a change someone makes to a thing named after them ("lowered its forecast").
 _RAISED = r"raised|raise|lifted|lift|boosted|boost|increased|hiked"
 _LOWERED = r"lowered|lower|cut|reduced|reduce|trimmed|trim|slashed|slash|downgraded"
+_RAISING = r"raising|lifting|boosting|increasing|hiking"
+_LOWERING = r"lowering|cutting|reducing|trimming|slashing|downgrading"
 _MADE_CHANGE = re.compile(rf"(?i)^\s*(?:by\s+)?(?:what\s+{_PCT}|how\s+much)\s+(?:did|has|have|had|does|do|will"
-                          rf"|would)\s+(?P<who>.+?)\s+(?P<verb>{_RAISED}|{_LOWERED})\s+(?:its|their|his|her|the)\s+(?P<a>.+?)"
+                          rf"|would|is|are|was|were)\s+(?P<who>.+?)\s+(?P<verb>{_RAISED}|{_LOWERED}|{_RAISING}|{_LOWERING})"
+                          rf"\s+(?:its|their|his|her|the)\s+(?P<a>.+?)"
                           r"(?:\s+by)?\s*$")
 _CHANGE = [
     re.compile(rf"(?i)\bby\s+how\s+(?:much|many(?:\s+{_PCT}s?(?:\s+points)?|\s+[a-z]+)?)\s+(?:did|has|have|had|does|do|"
@@ -638,7 +641,7 @@ def _change(body: str, currency: str, years: tuple[str, ...]) -> Intent | None:
     made = _MADE_CHANGE.match(body)
     if made:  # "By what percentage has Rheinwerk lowered its profit forecast?"
         phrase = clean(strip_years(f"{made.group('who')} {made.group('a')}"))
-        direction = 1 if re.fullmatch(_RAISED, made.group("verb"), re.IGNORECASE) else -1
+        direction = 1 if re.fullmatch(f"{_RAISED}|{_RAISING}", made.group("verb"), re.IGNORECASE) else -1
         if phrase:
             return Intent("change", (phrase,), currency=currency, percent=bool(_PERCENT_WORDS.search(body)),
                           direction=direction, years=years)

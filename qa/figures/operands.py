@@ -162,6 +162,23 @@ class Matcher:
         named = len(run) > 1 or first in self._mid_names.get(op.article_id, set()) or sum(map(str.isupper, first)) > 1
         return named and not owners & set(run)
 
+    def about(self, names: set[str], op: Operand) -> bool:
+        """The operand is about the names: its sentence says them, or they are its article's
+        most named and the sentence names no company nearly as often named ("Its terminals
+        handled ..." in a story about Brannock; "Japan's fourth-biggest" is no rival)."""
+        if names <= _names(op.q.sentence, first=True):
+            return True
+        if self._elsewhere(names, op):
+            return False
+        counts: dict[str, int] = {}
+        for sentence in {o.q.sentence for o in self.operands if o.article_id == op.article_id}:
+            for n in _names(sentence, first=True):
+                counts[n] = counts.get(n, 0) + 1
+        top = max(counts.values(), default=0)
+        rivals = _org_names(op.q.sentence) - names
+        return bool(names) and all(counts.get(n, 0) == top for n in names) and not any(
+            2 * counts.get(n, 0) >= top for n in rivals)
+
     def _elsewhere(self, names: set[str], op: Operand) -> bool:
         """The company asked about is named in another article and nowhere in this one."""
         here = self._article_names.get(op.article_id, set())
@@ -306,6 +323,11 @@ _MEASURES = {"earn": "profit earnings income", "earned": "profit earnings income
              "paid": "revenue payments", "owe": "debt", "owed": "debt", "owes": "debt", "employ": "employees",
              "employs": "employees", "employed": "employees", "lose": "loss", "lost": "loss",
              "make": "revenue", "made": "revenue", "makes": "revenue", "charge": "price", "cost": "price"}
+
+
+def phrase_names(phrase: str) -> set[str]:
+    """The names a question's phrase gives, as the matcher reads them."""
+    return _names(phrase, first=True)
 
 
 def as_measured(phrase: str) -> str:
