@@ -44,14 +44,12 @@ def value_before(intent: Intent, ops: list[Operand], m: Matcher) -> Calc | None:
         close = [o for o, s in zip(changed, m.scores(phrase, changed), strict=True) if s >= top - _CLOSE]
         # "How many people did it employ before?" over "taking its workforce to 38,200":
         # the one changed count of the kind the phrase names
-        counted = [o for o in pool if _changed(o) and o.q.unit not in ("", "%") and not o.q.is_money
-                   and names_family(phrase, o.q.unit)]
-        whole = said_with_change(phrase, [o for o in pool if _changed(o)], m)
+        counted = [o for o in pool if _changed(o) and _counts_named(phrase, o.q)]
         if len(close) == 1:
             op = close[0]
         elif len({(o.article_id, o.q.value) for o in counted}) == 1:
             op = counted[0]
-        elif whole is not None:
+        elif (whole := said_with_change(phrase, [o for o in pool if _changed(o)], m)) is not None:
             op = whole
         else:
             level = (op if op is not None and op.q.role == "level" else None) or m.best(

@@ -102,9 +102,16 @@ class Matcher:
         self._clause_counts: dict[tuple[str, int], int] | None = None
         self._article_names: dict[str, set[str]] = {}
         self._mid_names: dict[str, set[str]] = {}
+        self._name_counts: dict[str, dict[str, int]] = {}  # article -> name -> sentences naming it
+        seen: set[tuple[str, int]] = set()
         for op in self.operands:
             self._article_names.setdefault(op.article_id, set()).update(_names(op.q.sentence, first=True))
             self._mid_names.setdefault(op.article_id, set()).update(_names(op.q.sentence, first=False))
+            if (op.article_id, op.q.sentence_start) not in seen:
+                seen.add((op.article_id, op.q.sentence_start))
+                counts = self._name_counts.setdefault(op.article_id, {})
+                for n in _names(op.q.sentence, first=True):
+                    counts[n] = counts.get(n, 0) + 1
 
     def scores(self, phrase: str, pool: Sequence[Operand],
                contrast: Sequence[str] = ()) -> list[float]:
@@ -170,10 +177,7 @@ class Matcher:
             return True
         if self._elsewhere(names, op):
             return False
-        counts: dict[str, int] = {}
-        for sentence in {o.q.sentence for o in self.operands if o.article_id == op.article_id}:
-            for n in _names(sentence, first=True):
-                counts[n] = counts.get(n, 0) + 1
+        counts = self._name_counts.get(op.article_id, {})
         top = max(counts.values(), default=0)
         rivals = _org_names(op.q.sentence) - names
         return bool(names) and all(counts.get(n, 0) == top for n in names) and not any(
